@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef RT_ARGS_H
+#define RT_ARGS_H
+
+/*
+ * sa-runtime's own command line (what follows EAL's "--"). Parsing only
+ * validates syntax; whether the middlebox exists or the config is sound is
+ * checked by main() once logging is up.
+ */
+
+#include <stdint.h>
+
+enum rt_role {
+	RT_ROLE_SOLO = 0,
+};
+
+enum rt_clock {
+	RT_CLOCK_TSC = 0,	/* production: time from the TSC */
+	RT_CLOCK_TRACE,		/* time from RX capture timestamps */
+};
+
+struct rt_args {
+	const char *mb;		/* --mb NAME */
+	const char *config;	/* --config FILE */
+	enum rt_role role;
+	enum rt_clock clock;
+	uint64_t idle_exit_ms;	/* 0: never */
+	uint64_t run_time_ms;	/* 0: until signalled */
+	const char *stats_file;	/* final counters as JSON, or NULL */
+	const char *alert_log;	/* alert lines, or NULL */
+	int list;		/* --list: print middleboxes and exit */
+	int quiet;		/* no final counters on stdout */
+};
+
+/** Parses argv (after EAL's); prints usage or the bad option on stderr.
+ *  @return 0, 1 when --help was given, or -EINVAL. */
+int rt_args_parse(int argc, char **argv, struct rt_args *args);
+
+void rt_args_usage(const char *prog);
+
+#endif /* RT_ARGS_H */

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_prefetch.h>
+
+#include "rt_log.h"
+#include "rt_loop.h"
+
+#define RT_BURST_MAX	64
+#define RT_NS_PER_US	1000ULL
+#define RT_NS_PER_S	1000000000ULL
+
+struct rt_loop {
+	struct sa_ctx *ctx;
+	const struct sa_middlebox *mb;
+	struct rt_stats *stats;
+	const struct rt_port_conf *conf;
+	unsigned int n_rx_arms;
+	/* One-armed: both arms share the one buffer of their port/queue. */
+	struct rte_eth_dev_tx_buffer *txb[SA_ARM_COUNT];
+	unsigned int n_txb;
+	int ts_offset;
+	uint64_t ts_flag;
+	uint64_t ts_scale[SA_ARM_COUNT];	/* timestamp unit in ns */
+	uint64_t next_tick_ns;
+	uint64_t ns_mult;	/* ns per TSC cycle, 32.32 fixed point */
+} __rte_cache_aligned;
+
+static uint64_t
+tsc_to_ns(const struct rt_loop *l, uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)(tsc - l->ctx->tsc_base) *
+			   l->ns_mult) >> 32);
+}
+
+static void
+tx_error_cb(struct rte_mbuf **unsent, uint16_t count, void *userdata)
+{
+	uint64_t *dropped = userdata;
+
+	rte_pktmbuf_free_bulk(unsent, count);
+	*dropped += count;
+}
+
+static int
+tx_buffers_init(struct rt_loop *l)
+{
+	unsigned int a;
+
+	l->n_txb = l->conf->two_armed ? SA_ARM_COUNT : 1;
+	for (a = 0; a < l->n_txb; a++) {
+		l->txb[a] = rte_zmalloc_socket("sa_txbuf",
+			RTE_ETH_TX_BUFFER_SIZE(RT_BURST_MAX), 0,
+			rte_eth_dev_socket_id(l->conf->arm[a].tx_port));
+		if (l->txb[a] == NULL)
+			return -ENOMEM;
+		rte_eth_tx_buffer_init(l->txb[a], l->conf->burst);
+		rte_eth_tx_buffer_set_err_callback(l->txb[a], tx_error_cb,
+						   &l->stats->tx_dropped[a]);
+	}
+	if (!l->conf->two_armed)
+		l->txb[SA_ARM_OUTSIDE] = l->txb[SA_ARM_INSIDE];
+	return 0;
+}
+
+static void
+tx_buffers_free(struct rt_loop *l)
+{
+	unsigned int a;
+
+	for (a = 0; a < l->n_txb; a++)
+		rte_free(l->txb[a]);
+}
+
+static void
+tx_drain(struct rt_loop *l)
+{
+	unsigned int a;
+
+	for (a = 0; a < l->n_txb; a++)
+		l->stats->tx[a] += rte_eth_tx_buffer_flush(l->conf->arm[a].tx_port,
+			l->conf->arm[a].txq, l->txb[a]);
+}
+
+/* Trace time: tick before the first packet of every tick-sized cell of
+ * capture time, so a given trace sees the same ticks on every run. */
+static inline void
+trace_clock_advance(struct rt_loop *l, const struct rte_mbuf *m,
+		    unsigned int arm)
+{
+	struct sa_ctx *ctx = l->ctx;
+	uint64_t ts;
+
+	if (unlikely(!(m->ol_flags & l->ts_flag))) {
+		l->stats->rx_no_timestamp++;
+		return;
+	}
+	ts = *RTE_MBUF_DYNFIELD(m, l->ts_offset, rte_mbuf_timestamp_t *) *
+	     l->ts_scale[arm];
+	if (ts > ctx->now_ns)
+		ctx->now_ns = ts;
+	if (ctx->now_ns >= l->next_tick_ns) {
+		if (l->mb->tick != NULL)
+			l->mb->tick(ctx, ctx->now_ns);
+		l->stats->ticks++;
+		l->next_tick_ns = (ctx->now_ns / l->conf->tick_ns + 1) *
+				  l->conf->tick_ns;
+	}
+}
+
+static inline void
+process_one(struct rt_loop *l, struct rte_mbuf *m, unsigned int rx_arm,
+	    uint8_t tag)
+{
+	struct sa_ctx *ctx = l->ctx;
+	struct sa_pkt pkt;
+	unsigned int arm;
+
+	if (ctx->trace_clock)
+		trace_clock_advance(l, m, rx_arm);
+	ctx->verdict = RT_VERDICT_NONE;
+	if (unlikely(m->nb_segs != 1)) {
+		ctx->verdict = RT_VERDICT_DROP;
+		ctx->reason = SA_DROP_MULTI_SEG;
+	} else {
+		pkt.data = rte_pktmbuf_mtod(m, uint8_t *);
+		pkt.len = m->data_len;
+		pkt.arm = tag;
+		l->mb->process(ctx, &pkt);
+	}
+	if (likely(ctx->verdict == RT_VERDICT_EMIT)) {
+		/* A middlebox may shorten a frame, never lengthen it. */
+		if (unlikely(pkt.len < m->data_len)) {
+			m->data_len = (uint16_t)pkt.len;
+			m->pkt_len = pkt.len;
+		}
+		arm = ctx->arm;
+		l->stats->emitted++;
+		l->stats->tx[l->conf->two_armed ? arm : 0] +=
+			rte_eth_tx_buffer(l->conf->arm[arm].tx_port,
+					  l->conf->arm[arm].txq, l->txb[arm], m);
+		return;
+	}
+	if (ctx->verdict == RT_VERDICT_NONE)
+		ctx->reason = SA_DROP_NO_VERDICT;
+	l->stats->dropped++;
+	l->stats->drops[ctx->reason]++;
+	rte_pktmbuf_free(m);
+}
+
+/* @return the number of packets received. */
+static unsigned int
+rx_arm(struct rt_loop *l, unsigned int arm)
+{
+	const struct rt_arm_conf *ac = &l->conf->arm[arm];
+	struct rte_mbuf *pkts[RT_BURST_MAX];
+	uint8_t tag = l->conf->two_armed ? (uint8_t)arm : SA_ARM_ANY;
+	uint16_t nb, i;
+
+	nb = rte_eth_rx_burst(ac->rx_port, ac->rxq, pkts,
+			      (uint16_t)l->conf->burst);
+	if (unlikely(nb == 0))
+		return 0;
+	l->stats->rx_bursts++;
+	l->stats->rx[arm] += nb;
+	for (i = 0; i < nb; i++) {
+		if (i + 1 < nb)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		process_one(l, pkts[i], arm, tag);
+	}
+	return nb;
+}
+
+/* The timestamp field's unit is the driver's choice: net_pcap stores
+ * the capture time in microseconds, NICs with the offload nanoseconds. */
+static void
+ts_scale_init(struct rt_loop *l)
+{
+	struct rte_eth_dev_info info;
+	unsigned int a;
+
+	for (a = 0; a < SA_ARM_COUNT; a++) {
+		l->ts_scale[a] = 1;
+		if (rte_eth_dev_info_get(l->conf->arm[a].rx_port, &info) == 0 &&
+		    strcmp(info.driver_name, "net_pcap") == 0)
+			l->ts_scale[a] = RT_NS_PER_US;
+	}
+}
+
+static int
+loop_init(struct rt_loop *l, const struct rt_loop_params *p)
+{
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	l->ctx = p->ctx;
+	l->mb = p->ctx->mb;
+	l->stats = p->ctx->stats;
+	l->conf = p->conf;
+	l->n_rx_arms = p->conf->two_armed ? SA_ARM_COUNT : 1;
+	l->ns_mult = (RT_NS_PER_S << 32) / p->ctx->tsc_hz;
+	if (p->ctx->trace_clock) {
+		ret = rte_mbuf_dyn_rx_timestamp_register(&l->ts_offset,
+							 &l->ts_flag);
+		if (ret < 0) {
+			RT_LOG(ERR, "cannot register the RX timestamp field: "
+			       "%s\n", rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+		ts_scale_init(l);
+	}
+	ret = tx_buffers_init(l);
+	if (ret < 0)
+		RT_LOG(ERR, "cannot allocate TX buffers\n");
+	return ret;
+}
+
+int
+rt_loop_run(const struct rt_loop_params *p)
+{
+	const struct rt_args *args = p->args;
+	uint64_t hz = rte_get_tsc_hz(), start, now, last_rx;
+	uint64_t drain_tsc, tick_tsc, next_drain, next_tick, idle_tsc, end_tsc;
+	struct rt_loop l;
+	unsigned int a, got;
+	int ret;
+
+	ret = loop_init(&l, p);
+	if (ret < 0) {
+		tx_buffers_free(&l);
+		return ret;
+	}
+	drain_tsc = p->conf->drain_ns * hz / RT_NS_PER_S;
+	tick_tsc = p->conf->tick_ns * hz / RT_NS_PER_S;
+	idle_tsc = args->idle_exit_ms * hz / 1000;
+	start = rte_rdtsc();
+	end_tsc = args->run_time_ms ? start + args->run_time_ms * hz / 1000 :
+				      UINT64_MAX;
+	l.stats->start_tsc = start;
+	next_drain = start + drain_tsc;
+	next_tick = start + tick_tsc;
+	last_rx = start;
+	now = start;
+	while (!*p->quit) {
+		now = rte_rdtsc();
+		if (!l.ctx->trace_clock)
+			l.ctx->now_ns = tsc_to_ns(&l, now);
+		for (got = 0, a = 0; a < l.n_rx_arms; a++)
+			got += rx_arm(&l, a);
+		if (got != 0)
+			last_rx = now;
+		if (unlikely(now >= next_drain)) {
+			tx_drain(&l);
+			next_drain = now + drain_tsc;
+		}
+		if (unlikely(now >= next_tick) && !l.ctx->trace_clock) {
+			if (l.mb->tick != NULL)
+				l.mb->tick(l.ctx, l.ctx->now_ns);
+			l.stats->ticks++;
+			next_tick = now + tick_tsc;
+		}
+		if (unlikely(now >= end_tsc))
+			break;
+		if (unlikely(idle_tsc != 0 && now - last_rx >= idle_tsc)) {
+			/* The idle wait is not part of the run's rate. */
+			end_tsc = last_rx;
+			break;
+		}
+	}
+	tx_drain(&l);
+	l.stats->end_tsc = end_tsc < now ? end_tsc : rte_rdtsc();
+	tx_buffers_free(&l);
+	return 0;
+}
