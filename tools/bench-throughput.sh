@@ -13,7 +13,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 WORK=$(mktemp -d /tmp/sa-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-sa_build "$BUILD_DIR" >/dev/null
+sa_configure "$BUILD_DIR"
+ninja -C "$BUILD_DIR" runtime/sa-runtime tools/sa-tracegen >/dev/null
 "$BUILD_DIR/tools/sa-tracegen" --out "$WORK/bench.pcap" --seed 3 \
 	--flows 1024 --pkt-size 64 --max-packets 8192 \
 	--nat-pool 203.0.113.0/30 \

@@ -25,8 +25,8 @@ sa_install_deps() {
 		--no-install-recommends $missing >/dev/null
 }
 
-# Configures (once) and builds BUILD_DIR with the given meson options.
-sa_build() {
+# Configures BUILD_DIR (once; later calls apply the given meson options).
+sa_configure() {
 	dir=$1
 	shift
 	if [ ! -f "$dir/build.ninja" ]; then
@@ -34,5 +34,10 @@ sa_build() {
 	else
 		meson configure "$dir" "$@" >/dev/null
 	fi
-	ninja -C "$dir"
+}
+
+# Configures and builds BUILD_DIR [meson options].
+sa_build() {
+	sa_configure "$@"
+	ninja -C "$1"
 }
