@@ -57,7 +57,7 @@ wait
 
 # net_af_packet on one end of a veth pair; ARP from the other end.
 ip link add saveth$$a type veth peer name saveth$$b
-trap 'ip link del saveth$$a 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'ip link del saveth$$a 2>/dev/null || true; rm -rf "$WORK"' EXIT
 ip link set saveth$$a up
 ip link set saveth$$b up
 ip addr add 198.51.100.1/24 dev saveth$$b
