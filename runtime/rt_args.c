@@ -18,6 +18,13 @@ enum {
 	OPT_ALERT_LOG,
 	OPT_LIST,
 	OPT_QUIET,
+	OPT_PEER,
+	OPT_LISTEN,
+	OPT_REPLICATE,
+	OPT_COMMIT,
+	OPT_VERIFY,
+	OPT_CONTROL,
+	OPT_AWAIT,
 	OPT_HELP,
 };
 
@@ -32,6 +39,13 @@ static const struct option rt_options[] = {
 	{ "alert-log", required_argument, NULL, OPT_ALERT_LOG },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "peer", required_argument, NULL, OPT_PEER },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "replicate", required_argument, NULL, OPT_REPLICATE },
+	{ "commit", required_argument, NULL, OPT_COMMIT },
+	{ "verify-replica", no_argument, NULL, OPT_VERIFY },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "await-standby", required_argument, NULL, OPT_AWAIT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -43,7 +57,20 @@ rt_args_usage(const char *prog)
 		"usage: %s [EAL options] -- --mb NAME --config FILE [options]\n"
 		"  --mb NAME          middlebox to run (--list shows them)\n"
 		"  --config FILE      INI file: [runtime] and [NAME] sections\n"
-		"  --role solo        run alone (the only role so far)\n"
+		"  --role solo|primary|standby\n"
+		"                     run alone (default), or replicate state\n"
+		"  --peer HOST:PORT   primary: the standby to replicate to\n"
+		"  --listen HOST:PORT standby: where the primary connects\n"
+		"  --replicate MODE   analyzed (default), updateable, pages,\n"
+		"                     snapshot or off\n"
+		"  --commit sync|async  hold a batch's TX until the standby\n"
+		"                     acknowledges its state (default), or not\n"
+		"  --verify-replica   test mode: the standby checks after each\n"
+		"                     batch that its replica equals the primary's\n"
+		"  --control PATH     control socket (else [runtime]\n"
+		"                     control_socket)\n"
+		"  --await-standby MS primary: wait up to MS ms for the standby\n"
+		"                     to be synced before the first packet\n"
 		"  --clock tsc|trace  time from the TSC (default) or from the\n"
 		"                     packets' capture timestamps\n"
 		"  --idle-exit MS     exit after MS ms without any RX\n"
@@ -73,6 +100,59 @@ bad:
 }
 
 static int
+parse_role(const char *arg, struct rt_args *a)
+{
+	if (strcmp(arg, "solo") == 0)
+		a->role = RT_ROLE_SOLO;
+	else if (strcmp(arg, "primary") == 0)
+		a->role = RT_ROLE_PRIMARY;
+	else if (strcmp(arg, "standby") == 0)
+		a->role = RT_ROLE_STANDBY;
+	else {
+		fprintf(stderr, "--role: '%s' is not solo, primary or "
+			"standby\n", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_replicate(const char *arg, struct rt_args *a)
+{
+	int m = rt_repl_mode_parse(arg);
+
+	if (m < 0) {
+		fprintf(stderr, "--replicate: '%s' is not analyzed, "
+			"updateable, pages, snapshot or off\n", arg);
+		return -EINVAL;
+	}
+	a->replicate = (enum rt_repl_mode)m;
+	return 0;
+}
+
+/* Each role takes its own address option and no other's. */
+static int
+check_role(const struct rt_args *a)
+{
+	if (a->role == RT_ROLE_PRIMARY && (a->peer == NULL || a->listen)) {
+		fprintf(stderr, "--role primary needs --peer HOST:PORT (and "
+			"no --listen)\n");
+		return -EINVAL;
+	}
+	if (a->role == RT_ROLE_STANDBY && (a->listen == NULL || a->peer)) {
+		fprintf(stderr, "--role standby needs --listen HOST:PORT (and "
+			"no --peer)\n");
+		return -EINVAL;
+	}
+	if (a->role == RT_ROLE_SOLO && (a->peer || a->listen)) {
+		fprintf(stderr, "--peer and --listen need --role primary or "
+			"standby\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
 parse_one(int opt, const char *arg, struct rt_args *a)
 {
 	switch (opt) {
@@ -83,10 +163,34 @@ parse_one(int opt, const char *arg, struct rt_args *a)
 		a->config = arg;
 		return 0;
 	case OPT_ROLE:
-		if (strcmp(arg, "solo") == 0)
-			return 0;
-		fprintf(stderr, "--role: '%s' is not supported (solo)\n", arg);
-		return -EINVAL;
+		return parse_role(arg, a);
+	case OPT_PEER:
+		a->peer = arg;
+		return 0;
+	case OPT_LISTEN:
+		a->listen = arg;
+		return 0;
+	case OPT_REPLICATE:
+		return parse_replicate(arg, a);
+	case OPT_COMMIT:
+		if (strcmp(arg, "sync") == 0)
+			a->commit = RT_COMMIT_SYNC;
+		else if (strcmp(arg, "async") == 0)
+			a->commit = RT_COMMIT_ASYNC;
+		else {
+			fprintf(stderr, "--commit: '%s' is not sync or async\n",
+				arg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_VERIFY:
+		a->verify = 1;
+		return 0;
+	case OPT_CONTROL:
+		a->control = arg;
+		return 0;
+	case OPT_AWAIT:
+		return parse_ms("await-standby", arg, &a->await_ms);
 	case OPT_CLOCK:
 		if (strcmp(arg, "tsc") == 0)
 			a->clock = RT_CLOCK_TSC;
@@ -126,6 +230,8 @@ rt_args_parse(int argc, char **argv, struct rt_args *a)
 	int opt, ret;
 
 	memset(a, 0, sizeof(*a));
+	a->replicate = RT_REPL_ANALYZED;
+	a->commit = RT_COMMIT_SYNC;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", rt_options, NULL)) != -1) {
 		if (opt == OPT_HELP) {
@@ -151,5 +257,5 @@ rt_args_parse(int argc, char **argv, struct rt_args *a)
 		rt_args_usage(prog);
 		return -EINVAL;
 	}
-	return 0;
+	return check_role(a);
 }

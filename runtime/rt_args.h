@@ -10,9 +10,7 @@
 
 #include <stdint.h>
 
-enum rt_role {
-	RT_ROLE_SOLO = 0,
-};
+#include "rt_repl.h"
 
 enum rt_clock {
 	RT_CLOCK_TSC = 0,	/* production: time from the TSC */
@@ -24,6 +22,13 @@ struct rt_args {
 	const char *config;	/* --config FILE */
 	enum rt_role role;
 	enum rt_clock clock;
+	const char *peer;	/* --peer HOST:PORT (primary) */
+	const char *listen;	/* --listen HOST:PORT (standby) */
+	enum rt_repl_mode replicate;
+	enum rt_commit_mode commit;
+	int verify;		/* --verify-replica */
+	const char *control;	/* --control PATH, or NULL */
+	uint64_t await_ms;	/* --await-standby MS: 0, do not wait */
 	uint64_t idle_exit_ms;	/* 0: never */
 	uint64_t run_time_ms;	/* 0: until signalled */
 	const char *stats_file;	/* final counters as JSON, or NULL */

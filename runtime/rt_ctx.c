@@ -156,14 +156,26 @@ sa_now_ns(struct sa_ctx *ctx)
 	return ctx->now_ns;
 }
 
+/* The state arena behind sa_state_alloc(): set once before the middlebox
+ * starts, and only the datapath lcore allocates. */
+static struct rt_arena *rt_state_arena;
+
+void
+rt_ctx_set_arena(struct rt_arena *a)
+{
+	rt_state_arena = a;
+}
+
 void *
 sa_state_alloc(size_t size)
 {
-	return calloc(1, size);
+	return rt_state_arena != NULL ? rt_arena_get(rt_state_arena, size) :
+					NULL;
 }
 
 void
 sa_state_free(void *p)
 {
-	free(p);
+	if (rt_state_arena != NULL)
+		rt_arena_put(rt_state_arena, p);
 }

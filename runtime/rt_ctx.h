@@ -16,6 +16,7 @@
 
 #include <sa/mbox.h>
 
+#include "rt_arena.h"
 #include "rt_stats.h"
 
 enum rt_verdict {
@@ -47,5 +48,9 @@ int rt_ctx_init(struct sa_ctx *ctx, const struct sa_middlebox *mb,
 		struct rt_stats *stats, int trace_clock, const char *alert_log);
 
 void rt_ctx_fini(struct sa_ctx *ctx);
+
+/** Where sa_state_alloc() takes memory from (all middlebox heap state);
+ *  before it is set, sa_state_alloc() returns NULL. */
+void rt_ctx_set_arena(struct rt_arena *a);
 
 #endif /* RT_CTX_H */

@@ -12,34 +12,10 @@
 #include <rte_prefetch.h>
 
 #include "rt_log.h"
-#include "rt_loop.h"
+#include "rt_loop_priv.h"
 
-#define RT_BURST_MAX	64
 #define RT_NS_PER_US	1000ULL
 #define RT_NS_PER_S	1000000000ULL
-
-struct rt_loop {
-	struct sa_ctx *ctx;
-	const struct sa_middlebox *mb;
-	struct rt_stats *stats;
-	const struct rt_port_conf *conf;
-	unsigned int n_rx_arms;
-	/* One-armed: both arms share the one buffer of their port/queue. */
-	struct rte_eth_dev_tx_buffer *txb[SA_ARM_COUNT];
-	unsigned int n_txb;
-	int ts_offset;
-	uint64_t ts_flag;
-	uint64_t ts_scale[SA_ARM_COUNT];	/* timestamp unit in ns */
-	uint64_t next_tick_ns;
-	uint64_t ns_mult;	/* ns per TSC cycle, 32.32 fixed point */
-} __rte_cache_aligned;
-
-static uint64_t
-tsc_to_ns(const struct rt_loop *l, uint64_t tsc)
-{
-	return (uint64_t)(((unsigned __int128)(tsc - l->ctx->tsc_base) *
-			   l->ns_mult) >> 32);
-}
 
 static void
 tx_error_cb(struct rte_mbuf **unsent, uint16_t count, void *userdata)
@@ -80,14 +56,29 @@ tx_buffers_free(struct rt_loop *l)
 		rte_free(l->txb[a]);
 }
 
-static void
-tx_drain(struct rt_loop *l)
+void
+rt_loop_tx_drain(struct rt_loop *l)
 {
 	unsigned int a;
 
 	for (a = 0; a < l->n_txb; a++)
 		l->stats->tx[a] += rte_eth_tx_buffer_flush(l->conf->arm[a].tx_port,
 			l->conf->arm[a].txq, l->txb[a]);
+}
+
+static inline void
+tx_one(struct rt_loop *l, struct rte_mbuf *m, unsigned int arm)
+{
+	l->stats->tx[l->conf->two_armed ? arm : 0] +=
+		rte_eth_tx_buffer(l->conf->arm[arm].tx_port,
+				  l->conf->arm[arm].txq, l->txb[arm], m);
+}
+
+/* Packets released by an ack (sync commit). */
+void
+rt_loop_tx_cb(void *arg, struct rte_mbuf *m, unsigned int arm)
+{
+	tx_one(arg, m, arm);
 }
 
 /* Trace time: tick before the first packet of every tick-sized cell of
@@ -122,7 +113,6 @@ process_one(struct rt_loop *l, struct rte_mbuf *m, unsigned int rx_arm,
 {
 	struct sa_ctx *ctx = l->ctx;
 	struct sa_pkt pkt;
-	unsigned int arm;
 
 	if (ctx->trace_clock)
 		trace_clock_advance(l, m, rx_arm);
@@ -142,11 +132,11 @@ process_one(struct rt_loop *l, struct rte_mbuf *m, unsigned int rx_arm,
 			m->data_len = (uint16_t)pkt.len;
 			m->pkt_len = pkt.len;
 		}
-		arm = ctx->arm;
 		l->stats->emitted++;
-		l->stats->tx[l->conf->two_armed ? arm : 0] +=
-			rte_eth_tx_buffer(l->conf->arm[arm].tx_port,
-					  l->conf->arm[arm].txq, l->txb[arm], m);
+		if (unlikely(l->hold != NULL))
+			rt_commit_add(l->hold, m, ctx->arm);
+		else
+			tx_one(l, m, ctx->arm);
 		return;
 	}
 	if (ctx->verdict == RT_VERDICT_NONE)
@@ -200,11 +190,18 @@ loop_init(struct rt_loop *l, const struct rt_loop_params *p)
 {
 	int ret;
 
+	/* One batch's packets fit one commit batch, whatever the arms. */
+	RTE_BUILD_BUG_ON(RT_COMMIT_BATCH_MAX < SA_ARM_COUNT * RT_BURST_MAX);
 	memset(l, 0, sizeof(*l));
 	l->ctx = p->ctx;
 	l->mb = p->ctx->mb;
 	l->stats = p->ctx->stats;
 	l->conf = p->conf;
+	l->args = p->args;
+	l->repl = p->repl;
+	l->ctl = p->ctl;
+	l->quit = p->quit;
+	l->hz = rte_get_tsc_hz();
 	l->n_rx_arms = p->conf->two_armed ? SA_ARM_COUNT : 1;
 	l->ns_mult = (RT_NS_PER_S << 32) / p->ctx->tsc_hz;
 	if (p->ctx->trace_clock) {
@@ -223,14 +220,77 @@ loop_init(struct rt_loop *l, const struct rt_loop_params *p)
 	return ret;
 }
 
+/* One RX batch over every arm. @return packets received. */
+static unsigned int
+rx_batch(struct rt_loop *l, uint64_t now)
+{
+	unsigned int a, got = 0;
+
+	if (l->repl != NULL && rt_loop_repl_pre_rx(l, now) < 0)
+		return 0;
+	for (a = 0; a < l->n_rx_arms; a++)
+		got += rx_arm(l, a);
+	if (got != 0 && l->repl != NULL) {
+		l->input_count += got;
+		rt_loop_repl_batch_end(l);
+	}
+	return got;
+}
+
+static void
+tsc_tick(struct rt_loop *l)
+{
+	if (l->mb->tick != NULL)
+		l->mb->tick(l->ctx, l->ctx->now_ns);
+	l->stats->ticks++;
+	/* Expiry changes state outside any batch: ship it. */
+	if (l->repl != NULL)
+		rt_loop_repl_batch_end(l);
+}
+
+static void
+datapath(struct rt_loop *l, uint64_t idle_tsc, uint64_t now)
+{
+	uint64_t drain_tsc = l->conf->drain_ns * l->hz / RT_NS_PER_S;
+	uint64_t tick_tsc = l->conf->tick_ns * l->hz / RT_NS_PER_S;
+	uint64_t next_drain = now + drain_tsc, next_tick = now + tick_tsc;
+	uint64_t last_rx = now;
+
+	while (!*l->quit) {
+		now = rte_rdtsc();
+		if (!l->ctx->trace_clock)
+			l->ctx->now_ns = rt_loop_tsc_to_ns(l, now) +
+					 l->clock_off_ns;
+		if (rx_batch(l, now) != 0)
+			last_rx = now;
+		if (unlikely(now >= next_drain)) {
+			rt_loop_tx_drain(l);
+			next_drain = now + drain_tsc;
+		}
+		if (unlikely(now >= l->next_service))
+			rt_loop_service(l, now);
+		else if (l->repl != NULL && rt_repl_urgent(l->repl))
+			rt_loop_service(l, now);
+		if (unlikely(now >= next_tick) && !l->ctx->trace_clock) {
+			tsc_tick(l);
+			next_tick = now + tick_tsc;
+		}
+		if (unlikely(now >= l->end_tsc))
+			break;
+		if (unlikely(idle_tsc != 0 && now - last_rx >= idle_tsc)) {
+			/* The idle wait is not part of the run's rate. */
+			l->end_tsc = last_rx;
+			break;
+		}
+	}
+}
+
 int
 rt_loop_run(const struct rt_loop_params *p)
 {
 	const struct rt_args *args = p->args;
-	uint64_t hz = rte_get_tsc_hz(), start, now, last_rx;
-	uint64_t drain_tsc, tick_tsc, next_drain, next_tick, idle_tsc, end_tsc;
+	uint64_t start, idle_tsc;
 	struct rt_loop l;
-	unsigned int a, got;
 	int ret;
 
 	ret = loop_init(&l, p);
@@ -238,45 +298,19 @@ rt_loop_run(const struct rt_loop_params *p)
 		tx_buffers_free(&l);
 		return ret;
 	}
-	drain_tsc = p->conf->drain_ns * hz / RT_NS_PER_S;
-	tick_tsc = p->conf->tick_ns * hz / RT_NS_PER_S;
-	idle_tsc = args->idle_exit_ms * hz / 1000;
+	idle_tsc = args->idle_exit_ms * l.hz / 1000;
 	start = rte_rdtsc();
-	end_tsc = args->run_time_ms ? start + args->run_time_ms * hz / 1000 :
-				      UINT64_MAX;
+	l.end_tsc = args->run_time_ms ? start + args->run_time_ms * l.hz / 1000 :
+					UINT64_MAX;
 	l.stats->start_tsc = start;
-	next_drain = start + drain_tsc;
-	next_tick = start + tick_tsc;
-	last_rx = start;
-	now = start;
-	while (!*p->quit) {
-		now = rte_rdtsc();
-		if (!l.ctx->trace_clock)
-			l.ctx->now_ns = tsc_to_ns(&l, now);
-		for (got = 0, a = 0; a < l.n_rx_arms; a++)
-			got += rx_arm(&l, a);
-		if (got != 0)
-			last_rx = now;
-		if (unlikely(now >= next_drain)) {
-			tx_drain(&l);
-			next_drain = now + drain_tsc;
-		}
-		if (unlikely(now >= next_tick) && !l.ctx->trace_clock) {
-			if (l.mb->tick != NULL)
-				l.mb->tick(l.ctx, l.ctx->now_ns);
-			l.stats->ticks++;
-			next_tick = now + tick_tsc;
-		}
-		if (unlikely(now >= end_tsc))
-			break;
-		if (unlikely(idle_tsc != 0 && now - last_rx >= idle_tsc)) {
-			/* The idle wait is not part of the run's rate. */
-			end_tsc = last_rx;
-			break;
-		}
-	}
-	tx_drain(&l);
-	l.stats->end_tsc = end_tsc < now ? end_tsc : rte_rdtsc();
+	rt_loop_repl_start(&l);
+	rt_loop_await_standby(&l);
+	if (l.repl == NULL || rt_repl_role(l.repl) != RT_ROLE_STANDBY ||
+	    rt_loop_standby(&l))
+		datapath(&l, idle_tsc, rte_rdtsc());
+	rt_loop_repl_stop(&l);
+	rt_loop_tx_drain(&l);
+	l.stats->end_tsc = RTE_MIN(l.end_tsc, rte_rdtsc());
 	tx_buffers_free(&l);
 	return 0;
 }

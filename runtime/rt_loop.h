@@ -7,6 +7,8 @@
  * order, verdicts into buffered TX drained on a TSC deadline, tick() on
  * the configured interval (of TSC or trace time). Runs on the calling
  * lcore until *quit is set, the run time ends or the input stays idle.
+ * With replication, a primary sends each batch's delta and may hold the
+ * batch's TX for its ack; a standby polls no RX until it is promoted.
  */
 
 #include <stdbool.h>
@@ -16,11 +18,16 @@
 #include "rt_ctx.h"
 #include "rt_port.h"
 
+struct rt_repl;
+struct rt_control;
+
 struct rt_loop_params {
 	struct sa_ctx *ctx;
 	const struct rt_port_conf *conf;
 	const struct rt_args *args;
 	volatile bool *quit;
+	struct rt_repl *repl;		/* NULL: solo */
+	struct rt_control *ctl;		/* NULL: none */
 };
 
 /** @return 0, or -errno if TX buffers cannot be set up or the trace clock

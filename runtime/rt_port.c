@@ -10,6 +10,7 @@
 
 #include "rt_log.h"
 #include "rt_port.h"
+#include "rt_rconf.h"
 
 #define RT_DEFAULT_DESC		1024
 #define RT_DEFAULT_MBUFS	16383
@@ -149,6 +150,18 @@ collect_ports(struct rt_port_conf *conf)
 	}
 }
 
+/* [runtime] is shared with rt_rconf.c (arena, control socket). */
+static int
+key_known(const char *key, const char *const *known, unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (strcmp(key, known[k]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 rt_port_conf_parse(const struct sa_config *sec, struct rt_port_conf *conf)
 {
@@ -162,17 +175,16 @@ rt_port_conf_parse(const struct sa_config *sec, struct rt_port_conf *conf)
 		"tick", "tx_drain", "promiscuous",
 	};
 	const char *key, *val;
-	unsigned int i, k;
+	unsigned int i;
 
 	memset(conf, 0, sizeof(*conf));
 	for (i = 0; sa_config_entry(sec, i, &key, &val) == 0; i++) {
-		for (k = 0; k < RTE_DIM(known); k++)
-			if (strcmp(key, known[k]) == 0)
-				break;
-		if (k == RTE_DIM(known)) {
-			sa_config_error(sec, (int)i, "unknown key");
-			return -EINVAL;
-		}
+		if (key_known(key, known, RTE_DIM(known)) ||
+		    key_known(key, rt_rconf_runtime_keys,
+			      rt_rconf_n_runtime_keys))
+			continue;
+		sa_config_error(sec, (int)i, "unknown key");
+		return -EINVAL;
 	}
 	if (parse_mode(sec, conf) < 0 ||
 	    sa_config_u64(sec, "nb_rx_queues", 1, 1, RT_QUEUES_MAX, &rxq) < 0 ||

@@ -13,10 +13,10 @@
 #include "sa_registry.h"
 
 /*
- * Every consumer (report, JSON, telemetry) walks the counters through one
- * visitor, so the three always show the same names.
+ * Every consumer (report, JSON, telemetry, control status) walks the
+ * counters through one visitor, so all show the same names.
  */
-typedef void (*rt_visit_fn)(void *arg, const char *name, uint64_t value);
+typedef rt_counter_fn rt_visit_fn;
 
 #define RT_STAT_NAME_MAX 96
 
@@ -50,7 +50,7 @@ visit_arm(const struct rt_stats *s, unsigned int arm, const char *name,
 	fn(arg, key, s->tx_dropped[arm]);
 }
 
-static void
+void
 rt_stats_visit(const struct rt_stats *s, const struct sa_middlebox *mb,
 	       int two_armed, rt_visit_fn fn, void *arg)
 {
@@ -85,6 +85,13 @@ rt_stats_visit(const struct rt_stats *s, const struct sa_middlebox *mb,
 	fn(arg, "rx_no_timestamp", s->rx_no_timestamp);
 	fn(arg, "rx_bursts", s->rx_bursts);
 	fn(arg, "logs_suppressed", s->logs_suppressed);
+	if (s->arena != NULL) {
+		fn(arg, "arena.used", rt_arena_used(s->arena));
+		fn(arg, "arena.in_use", rt_arena_in_use(s->arena));
+		fn(arg, "arena.bad_frees", rt_arena_bad_puts(s->arena));
+	}
+	if (s->repl != NULL)
+		rt_repl_stats_visit(s->repl, fn, arg);
 	if (mb->stats != NULL)
 		mb->stats(prefixed_cb, &p);
 }
@@ -137,8 +144,11 @@ rt_stats_telemetry_init(struct rt_stats *stats, const struct sa_middlebox *mb,
 static void
 print_cb(void *arg, const char *name, uint64_t value)
 {
-	/* Zero drop counters would bury the few that matter. */
-	if (value == 0 && strncmp(name, "drop.", 5) == 0)
+	/* Zero drop and rejection counters would bury the few that
+	 * matter. */
+	if (value == 0 && (strncmp(name, "drop.", 5) == 0 ||
+			   strncmp(name, "repl.reject.", 12) == 0 ||
+			   strncmp(name, "repl.refused.", 13) == 0))
 		return;
 	fprintf(arg, "  %-40s %20" PRIu64 "\n", name, value);
 }

@@ -16,6 +16,9 @@
 
 #include <sa/mbox.h>
 
+#include "rt_arena.h"
+#include "rt_repl_stats.h"
+
 #define RT_DROP_SLOTS (SA_DROP_MB_BASE + SA_DROP_MB_MAX)
 
 struct rt_stats {
@@ -34,7 +37,13 @@ struct rt_stats {
 	uint64_t logs_suppressed;
 	uint64_t start_tsc;
 	uint64_t end_tsc;
+	const struct rt_arena *arena;	/* its usage is reported */
+	struct rt_repl_stats *repl;	/* NULL when solo */
 } __rte_cache_aligned;
+
+/** Visits every counter under the names all reports use. */
+void rt_stats_visit(const struct rt_stats *s, const struct sa_middlebox *mb,
+		    int two_armed, rt_counter_fn fn, void *arg);
 
 /** Registers /sa/stats with rte_telemetry for @p stats of @p mb. */
 int rt_stats_telemetry_init(struct rt_stats *stats,

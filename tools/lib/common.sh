@@ -3,7 +3,7 @@
 # list and DESIGN.md §6 in step.
 SA_PACKAGES="dpdk dpdk-dev libdpdk-dev libevent-dev libprotobuf-c-dev
 protobuf-c-compiler check meson ninja-build pkg-config clang-14 llvm-14-dev
-libpcap-dev python3 iproute2"
+libpcap-dev libssl-dev python3 iproute2"
 
 # Installs whichever of SA_PACKAGES is missing (needs root then).
 sa_install_deps() {

@@ -29,9 +29,9 @@
 
 /* The tap sees frames between the inside router, the outside router and
  * the middlebox port; all locally administered. */
-static const uint8_t tg_mac_inside_gw[6] = { 0x02, 0x5a, 0, 0, 0, 0x01 };
-static const uint8_t tg_mac_outside_gw[6] = { 0x02, 0x5a, 0, 0, 0, 0x02 };
-static const uint8_t tg_mac_mbox[6] = { 0x02, 0x5a, 0, 0, 0, 0xfe };
+const uint8_t tg_mac_inside_gw[TG_MAC_LEN] = { 0x02, 0x5a, 0, 0, 0, 0x01 };
+const uint8_t tg_mac_outside_gw[TG_MAC_LEN] = { 0x02, 0x5a, 0, 0, 0, 0x02 };
+const uint8_t tg_mac_mbox[TG_MAC_LEN] = { 0x02, 0x5a, 0, 0, 0, 0xfe };
 
 static uint8_t
 tg_frame_proto(const struct tg_flow *f, uint8_t family)

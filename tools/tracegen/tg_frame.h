@@ -14,6 +14,14 @@
 
 #include "tg_model.h"
 
+#define TG_MAC_LEN		6
+
+/** Source MACs of frames from inside and from outside, and the
+ *  destination of every frame: the middlebox's port. */
+extern const uint8_t tg_mac_inside_gw[TG_MAC_LEN];
+extern const uint8_t tg_mac_outside_gw[TG_MAC_LEN];
+extern const uint8_t tg_mac_mbox[TG_MAC_LEN];
+
 /** Where the headers of a built frame are, for the malformer. */
 struct tg_frame_info {
 	uint32_t len;

@@ -158,6 +158,33 @@ tg_mal_ip6_ext(const struct tg_model *m, struct tg_flow *f,
 	return len;
 }
 
+/* Breaks the copy of @p frame in @p out in the frame-local way @p k. */
+static size_t
+tg_mal_apply(enum tg_malformed_kind k, const uint8_t *frame,
+	     const struct tg_frame_info *info, uint64_t *bits, uint8_t *out,
+	     size_t cap)
+{
+	uint32_t ip_hdr_len = info->l4_off - info->l3_off;
+
+	if (info->len > cap)
+		return 0;
+	memcpy(out, frame, info->len);
+	switch (tg_applicable(k, info)) {
+	case TG_MAL_RUNT:
+		return 1 + tg_pick(bits, TG_ETH_LEN - 1);
+	case TG_MAL_TRUNC_L3:
+		return info->l3_off + 1 + tg_pick(bits, ip_hdr_len - 1);
+	case TG_MAL_TRUNC_L4:
+		return tg_mal_trunc_l4(out, info, bits);
+	case TG_MAL_BAD_IP_LEN:
+		return tg_mal_ip_len(out, info, bits);
+	case TG_MAL_BAD_IHL:
+		return tg_mal_bad_ihl(out, info, bits);
+	default:
+		return tg_mal_bad_doff(out, info, bits);
+	}
+}
+
 size_t
 tg_malformed_build(const struct tg_model *m, struct tg_flow *f,
 		   const struct tg_pkt *pkt, uint64_t now_us,
@@ -165,25 +192,18 @@ tg_malformed_build(const struct tg_model *m, struct tg_flow *f,
 		   uint64_t bits, uint8_t *out, size_t cap)
 {
 	enum tg_malformed_kind k = tg_pick(&bits, TG_MAL_COUNT);
-	uint32_t ip_hdr_len = info->l4_off - info->l3_off;
 
 	if (k == TG_MAL_IP6_EXT_TRUNC)
 		return tg_mal_ip6_ext(m, f, pkt, now_us, out, cap);
-	if (info->len > cap)
-		return 0;
-	memcpy(out, frame, info->len);
-	switch (tg_applicable(k, info)) {
-	case TG_MAL_RUNT:
-		return 1 + tg_pick(&bits, TG_ETH_LEN - 1);
-	case TG_MAL_TRUNC_L3:
-		return info->l3_off + 1 + tg_pick(&bits, ip_hdr_len - 1);
-	case TG_MAL_TRUNC_L4:
-		return tg_mal_trunc_l4(out, info, &bits);
-	case TG_MAL_BAD_IP_LEN:
-		return tg_mal_ip_len(out, info, &bits);
-	case TG_MAL_BAD_IHL:
-		return tg_mal_bad_ihl(out, info, &bits);
-	default:
-		return tg_mal_bad_doff(out, info, &bits);
-	}
+	return tg_mal_apply(k, frame, info, &bits, out, cap);
+}
+
+size_t
+tg_malformed_frame(const uint8_t *frame, const struct tg_frame_info *info,
+		   uint64_t bits, uint8_t *out, size_t cap)
+{
+	/* The kinds before TG_MAL_IP6_EXT_TRUNC need nothing but the frame. */
+	enum tg_malformed_kind k = tg_pick(&bits, TG_MAL_IP6_EXT_TRUNC);
+
+	return tg_mal_apply(k, frame, info, &bits, out, cap);
 }

@@ -37,4 +37,14 @@ size_t tg_malformed_build(const struct tg_model *m, struct tg_flow *f,
 			  const struct tg_frame_info *info, uint64_t bits,
 			  uint8_t *out, size_t cap);
 
+/**
+ * Like tg_malformed_build(), for a frame of no tg_model flow (the
+ * profiles): only the kinds that break the frame itself, not
+ * TG_MAL_IP6_EXT_TRUNC, which rebuilds the packet. @p info must describe
+ * a whole TCP, UDP or ICMP datagram.
+ */
+size_t tg_malformed_frame(const uint8_t *frame,
+			  const struct tg_frame_info *info, uint64_t bits,
+			  uint8_t *out, size_t cap);
+
 #endif /* TG_MALFORMED_H */

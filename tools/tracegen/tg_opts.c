@@ -47,7 +47,44 @@ enum tg_opt_id {
 	TG_OPT_INSIDE,
 	TG_OPT_NAT_POOL,
 	TG_OPT_STATS,
+	TG_OPT_PROFILE,
+	TG_OPT_CONFIG,
 	TG_OPT_HELP,
+};
+
+#define TG_OPT_BIT(id)		(1u << ((id) - TG_OPT_OUT))
+/* What every profile takes. */
+#define TG_OPTS_COMMON	(TG_OPT_BIT(TG_OPT_OUT) | TG_OPT_BIT(TG_OPT_SEED) | \
+			 TG_OPT_BIT(TG_OPT_FLOWS) | \
+			 TG_OPT_BIT(TG_OPT_DURATION) | \
+			 TG_OPT_BIT(TG_OPT_IPV6) | TG_OPT_BIT(TG_OPT_VLAN) | \
+			 TG_OPT_BIT(TG_OPT_MALFORMED) | \
+			 TG_OPT_BIT(TG_OPT_MAX_PACKETS) | \
+			 TG_OPT_BIT(TG_OPT_PKT_SIZE) | \
+			 TG_OPT_BIT(TG_OPT_STATS) | \
+			 TG_OPT_BIT(TG_OPT_PROFILE) | TG_OPT_BIT(TG_OPT_HELP))
+
+_Static_assert(TG_OPT_HELP - TG_OPT_OUT < 32, "one bit per option");
+
+static const char *const tg_profile_names[TG_PROFILE_COUNT] = {
+	[TG_PROFILE_DEFAULT] = "default",
+	[TG_PROFILE_LB] = "lb",
+	[TG_PROFILE_IDS] = "ids",
+	[TG_PROFILE_MONITOR] = "monitor",
+};
+
+/* The options each profile reads; any other one given is refused rather
+ * than silently ignored. */
+static const uint32_t tg_profile_opts[TG_PROFILE_COUNT] = {
+	[TG_PROFILE_DEFAULT] = ~TG_OPT_BIT(TG_OPT_CONFIG),
+	[TG_PROFILE_LB] = TG_OPTS_COMMON | TG_OPT_BIT(TG_OPT_CONFIG) |
+			  TG_OPT_BIT(TG_OPT_HOSTS) | TG_OPT_BIT(TG_OPT_UDP) |
+			  TG_OPT_BIT(TG_OPT_RST),
+	[TG_PROFILE_IDS] = TG_OPTS_COMMON | TG_OPT_BIT(TG_OPT_HOSTS) |
+			   TG_OPT_BIT(TG_OPT_SERVERS) | TG_OPT_BIT(TG_OPT_UDP) |
+			   TG_OPT_BIT(TG_OPT_ICMP) | TG_OPT_BIT(TG_OPT_RST),
+	[TG_PROFILE_MONITOR] = TG_OPTS_COMMON | TG_OPT_BIT(TG_OPT_HOSTS) |
+			       TG_OPT_BIT(TG_OPT_SERVERS),
 };
 
 static const struct option tg_long_opts[] = {
@@ -69,6 +106,8 @@ static const struct option tg_long_opts[] = {
 	{ "inside",		required_argument, NULL, TG_OPT_INSIDE },
 	{ "nat-pool",		required_argument, NULL, TG_OPT_NAT_POOL },
 	{ "stats",		no_argument,	   NULL, TG_OPT_STATS },
+	{ "profile",		required_argument, NULL, TG_OPT_PROFILE },
+	{ "config",		required_argument, NULL, TG_OPT_CONFIG },
 	{ "help",		no_argument,	   NULL, TG_OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -99,7 +138,33 @@ tg_usage(FILE *f)
 "  --inside PFX        inside IPv4 prefix (" TG_DEFAULT_INSIDE ")\n"
 "  --nat-pool LIST     address return traffic as a NAT with this pool\n"
 "                      (a.b.c.d and a.b.c.d/len, comma-separated) would\n"
-"  --stats             print a key=value summary\n");
+"  --stats             print a key=value summary\n"
+"  --profile NAME      default, lb, ids or monitor (default)\n"
+"  --config FILE       lb: the lb's INI file, whose services the\n"
+"                      clients use and whose balancer picks backends\n"
+"Profiles (each takes --out --seed --flows --duration --ipv6 --vlan\n"
+"--malformed --max-packets --pkt-size --stats, and what it lists):\n"
+"  lb       --flows client sessions from --hosts outside clients to the\n"
+"           [lb] services of --config: TCP handshake, request, response,\n"
+"           FIN (--rst: RST); --udp request/response; --ipv6 to IPv6\n"
+"           VIPs; 3%% to unknown VIPs, ports or protocols, 1%% ICMP to\n"
+"           a VIP, 1%% fragmented datagrams to a VIP, 1%% backend\n"
+"           packets without a connection. Replies come from the backend\n"
+"           the lb itself picks (it runs in-process on the config).\n"
+"           Backend state changes need the control interface: none.\n"
+"  ids      --flows benign sessions of --hosts inside hosts with\n"
+"           --servers outside servers and inbound to inside web\n"
+"           servers: HTTP, HTTPS, DNS (--udp), ping (--icmp), some\n"
+"           retransmitted and reordered segments; plus, once each, web\n"
+"           attacks from 203.0.113.0/24 (some split over segments),\n"
+"           shellcode, DNS tunnelling from 10.0.200.0/24, a port scan,\n"
+"           a host sweep, a SYN flood from 100.64.0.0/10, NULL and XMAS\n"
+"           probes.\n"
+"  monitor  inside servers and clients with fixed OS personalities and\n"
+"           banners (10.0.1.0/24, 10.0.2.0/24, fd00::/64 with --ipv6),\n"
+"           --hosts more inside clients, --servers outside servers,\n"
+"           --flows connections between them; a banner and an OS change\n"
+"           after an idle gap in the middle of the trace.\n");
 }
 
 static int
@@ -144,6 +209,20 @@ tg_opt_inside(const char *arg, struct tg_opts *o)
 		     (uint32_t)p.addr[2] << 8 | p.addr[3];
 	o->inside4_len = p.len;
 	return 0;
+}
+
+static int
+tg_opt_profile(const char *arg, struct tg_opts *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < TG_PROFILE_COUNT; i++) {
+		if (strcmp(arg, tg_profile_names[i]) == 0) {
+			o->profile = (uint8_t)i;
+			return 0;
+		}
+	}
+	return tg_bad("profile", arg, "expected default, lb, ids or monitor");
 }
 
 static int
@@ -212,11 +291,39 @@ tg_opt_one(int id, const char *arg, struct tg_opts *o)
 	case TG_OPT_STATS:
 		o->stats = true;
 		return 0;
+	case TG_OPT_PROFILE:
+		return tg_opt_profile(arg, o);
+	case TG_OPT_CONFIG:
+		o->config = arg;
+		return 0;
 	case TG_OPT_HELP:
 		return 1;
 	default:
 		return -1;
 	}
+}
+
+/* Options given that the chosen profile does not read. */
+static int
+tg_opts_check_profile(const struct tg_opts *o)
+{
+	uint32_t extra = o->given & ~tg_profile_opts[o->profile];
+	const struct option *lo;
+
+	for (lo = tg_long_opts; lo->name != NULL; lo++) {
+		if (extra & TG_OPT_BIT(lo->val)) {
+			fprintf(stderr, TG_PROG ": --%s does not apply to "
+				"--profile %s\n", lo->name,
+				tg_profile_names[o->profile]);
+			return -1;
+		}
+	}
+	if (o->profile == TG_PROFILE_LB && o->config == NULL) {
+		fprintf(stderr, TG_PROG ": --profile lb needs --config "
+			"FILE (the lb's INI file)\n");
+		return -1;
+	}
+	return 0;
 }
 
 /* Cross-option rules, checked once every option is known. */
@@ -230,6 +337,8 @@ tg_opts_check(struct tg_opts *o)
 		fprintf(stderr, TG_PROG ": --out FILE is required\n");
 		return -1;
 	}
+	if (tg_opts_check_profile(o) < 0)
+		return -1;
 	if (o->udp_pct + o->icmp_pct + o->unsolicited_pct > TG_PCT_MAX) {
 		fprintf(stderr, TG_PROG ": --udp + --icmp + --unsolicited "
 			"exceed 100%%\n");
@@ -280,6 +389,7 @@ tg_opts_parse(int argc, char **argv, struct tg_opts *o)
 				"missing value" : "unknown option");
 			return -1;
 		}
+		o->given |= TG_OPT_BIT(id);
 		rc = tg_opt_one(id, optarg, o);
 		if (rc == 1) {
 			tg_usage(stdout);

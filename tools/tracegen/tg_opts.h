@@ -13,6 +13,15 @@
 
 #include "tl_parse.h"
 
+/** What the trace exercises (--profile). */
+enum tg_profile {
+	TG_PROFILE_DEFAULT = 0,	/**< one-armed client traffic (tg_model) */
+	TG_PROFILE_LB,		/**< clients of the lb's VIP services */
+	TG_PROFILE_IDS,		/**< benign traffic and attacks */
+	TG_PROFILE_MONITOR,	/**< inside hosts with OS and service traits */
+	TG_PROFILE_COUNT,
+};
+
 struct tg_opts {
 	const char *out;	/**< output pcap, required */
 	uint64_t seed;
@@ -33,6 +42,9 @@ struct tg_opts {
 	uint8_t inside4_len;
 	struct tl_pool pool;	/**< NAT pool; n == 0 without --nat-pool */
 	bool stats;
+	uint8_t profile;	/**< enum tg_profile */
+	const char *config;	/**< --config: the middlebox's INI file */
+	uint32_t given;		/**< bit per option given on the command line */
 };
 
 /**

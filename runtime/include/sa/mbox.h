@@ -28,6 +28,7 @@ extern "C" {
 
 struct sa_ctx;		/**< per-instance runtime context, opaque */
 struct sa_config;	/**< one INI section, opaque: see sa/config.h */
+struct sa_manifest;	/**< see sa/replica.h */
 
 /** Logical arm of the middlebox a packet arrives on or leaves through. */
 enum sa_arm {
@@ -111,6 +112,9 @@ struct sa_middlebox {
 	/** Names of reasons SA_DROP_MB_BASE + i, i < n_drop_names. */
 	const char *const *drop_names;
 	unsigned int n_drop_names;
+	/** Replicated regions and analysis hash (sa/replica.h); set by
+	 *  `statealyzr instrument`, NULL in an uninstrumented build. */
+	const struct sa_manifest *manifest;
 };
 
 /** Adds @p mb to the process-wide registry (called from a constructor). */

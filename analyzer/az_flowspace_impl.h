@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef AZ_FLOWSPACE_IMPL_H
+#define AZ_FLOWSPACE_IMPL_H
+
+/*
+ * State of the flowspace analysis, shared by az_flowspace.c (propagation)
+ * and az_flowspace_hdr.c (which loads read which header fields).
+ */
+
+#include <llvm-c/Target.h>
+
+#include "az_flowspace.h"
+#include "az_util.h"
+
+struct az_fs {
+	const struct az_modref *mr;
+	struct az_result *r;
+	struct az_module *m;
+	const struct az_pta *pta;
+	LLVMTargetDataRef td;
+	az_hdrset_t *vt, *lt;		/* per vid / per location */
+	uint8_t *vq_in, *lq_in;
+	/* per function: its body is replaced by its model (parsers, the
+	 * sa_table library and what only they call) */
+	uint8_t *skip;
+	/* per function: pure (AZ_PURE) and which parameters reach its
+	 * result (az_flowspace_call.c) */
+	uint64_t *pure;
+	struct az_u32vec vq, lq;
+	struct az_u32vec tmp;
+	struct az_locset pts;
+	int err;
+};
+
+/* The header fields @p size bytes at @p ptr are (AZ_HDR_BIT set), from
+ * the type they are read through or their offset in the frame; payload
+ * for other packet bytes; 0 for memory that is not the packet. */
+az_hdrset_t az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size);
+
+/* Bytes of the type pointer @p ptr was cast from (a key's declared
+ * type), AZ_LOC_UNKNOWN_LEN when it has none. */
+uint64_t az_fs_pointee_size(struct az_fs *s, LLVMValueRef ptr);
+
+/* az_flowspace.c: taint of values and locations, and selection. */
+void az_fs_val(struct az_fs *s, uint32_t vid, az_hdrset_t t);
+void az_fs_loc(struct az_fs *s, az_loc_t l, az_hdrset_t t);
+az_hdrset_t az_fs_of(struct az_fs *s, LLVMValueRef v);
+az_hdrset_t az_fs_reads(struct az_fs *s, uint32_t vid);
+void az_fs_writes(struct az_fs *s, uint32_t vid, az_hdrset_t t);
+void az_fs_select(struct az_fs *s, LLVMValueRef ptr, az_hdrset_t t,
+		  LLVMValueRef inst, const char *what);
+
+/* az_flowspace_call.c: calls, returns and copies. */
+void az_fs_call(struct az_fs *s, uint32_t vid, LLVMValueRef call);
+void az_fs_ret(struct az_fs *s, uint32_t vid, LLVMValueRef ret);
+/* Finds the pure functions (after the skipped ones are known). */
+void az_fs_pure(struct az_fs *s);
+
+#endif /* AZ_FLOWSPACE_IMPL_H */

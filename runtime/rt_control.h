@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef RT_CONTROL_H
+#define RT_CONTROL_H
+
+/*
+ * The control socket (DESIGN.md 4.4): a Unix SOCK_SEQPACKET socket, mode
+ * 0600, carrying one protobuf ControlRequest per record (proto/ha.proto)
+ * and answering each with one ControlReply. It is served from the datapath
+ * lcore by rt_control_poll(), non-blocking, at a coarse interval: status
+ * reads the counters and promote changes the role on the one thread that
+ * owns them, so there is no lock and no hand-off, and the datapath pays a
+ * few syscalls every RT_CONTROL_POLL_MS.
+ */
+
+#include "ha.pb-c.h"
+
+/** How often the active datapath serves the socket. */
+#define RT_CONTROL_POLL_MS	10
+
+struct rt_control;
+
+struct rt_control_ops {
+	/** Fills @p st; its strings and counters stay valid until
+	 *  status_done(). */
+	void (*status)(void *arg, Sa__Ha__Status *st);
+	void (*status_done)(void *arg, Sa__Ha__Status *st);
+	/** @return 0 with @p rep filled, or -errno with *why and *code. */
+	int (*promote)(void *arg, Sa__Ha__PromoteReply *rep, const char **why,
+		       Sa__Ha__ErrorCode *code);
+};
+
+/**
+ * Creates the socket at @p path (mode 0600). A stale socket file nobody
+ * serves is replaced; one that answers is another runtime's.
+ * @return 0; -EADDRINUSE (served by someone), -EEXIST (not a socket),
+ *   -ENAMETOOLONG, -errno; each logged.
+ */
+int rt_control_create(const char *path, struct rt_control **out);
+
+/** Sets what the requests act on (the datapath, once it runs). */
+void rt_control_attach(struct rt_control *c, const struct rt_control_ops *ops,
+		       void *arg);
+
+/** Accepts clients and answers their pending requests; never blocks. */
+void rt_control_poll(struct rt_control *c);
+
+/** Closes every connection and removes the socket file; NULL ignored. */
+void rt_control_free(struct rt_control *c);
+
+#endif /* RT_CONTROL_H */

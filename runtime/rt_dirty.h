@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef RT_DIRTY_H
+#define RT_DIRTY_H
+
+/*
+ * The batch's dirty log: what sa_dirty_hook() (instrumented stores) and
+ * the runtime's own writes to replicated memory (the arena allocator,
+ * rt_dirty_note) report between two batch ends. Appends are cheap (a
+ * range that extends the last one is merged into it); at the batch end the
+ * log is sorted and coalesced. The log is bounded: once it is full the
+ * batch is marked overflowed and the sender replicates everything instead.
+ * Ranges outside the arena and the manifest regions are ignored, ranges
+ * partly outside are clipped; both are counted. One log per process: the
+ * datapath lcore is the only writer.
+ */
+
+#include <stdint.h>
+
+#include <sa/replica.h>
+
+#include "rt_rmap.h"
+
+/** Ranges one batch may log before it overflows. */
+#define RT_DIRTY_LOG_MAX	8192
+
+struct rt_range {
+	uint64_t addr;
+	uint64_t len;
+};
+
+struct rt_dirty_stats {
+	uint64_t hooks;		/* calls of a logged class */
+	uint64_t ignored;	/* wholly outside replicated memory */
+	uint64_t clipped;	/* partly outside: the inside part logged */
+	uint64_t overflows;	/* batches whose log overflowed */
+};
+
+/** Bit of @p cls (enum sa_dirty_class) in a class mask. */
+#define RT_DIRTY_CLASS(cls)	(1u << (cls))
+
+/** Starts logging hook ranges of the classes in @p class_mask, and the
+ *  runtime's notes, inside @p m. Clears the log. */
+void rt_dirty_enable(const struct rt_rmap *m, uint32_t class_mask);
+
+/** Stops logging; hooks and notes return at once. */
+void rt_dirty_disable(void);
+
+/** The runtime wrote [addr, addr + len): logged whatever the classes. */
+void rt_dirty_note(const void *addr, uint64_t len);
+
+/**
+ * Sorts and coalesces the log and returns it (valid until the next
+ * reset). @return the number of ranges; *overflow set if the log
+ * overflowed, in which case the ranges are incomplete.
+ */
+unsigned int rt_dirty_collect(const struct rt_range **out, int *overflow);
+
+/** Empties the log: the next batch starts. */
+void rt_dirty_reset(void);
+
+const struct rt_dirty_stats *rt_dirty_stats(void);
+
+#endif /* RT_DIRTY_H */

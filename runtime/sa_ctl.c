@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sa-ctl: a minimal client of sa-runtime's control socket (proto/ha.proto),
+ * for tests and operators until the HA daemon exists.
+ *
+ *   sa-ctl --socket PATH status|promote [--timeout MS]
+ *
+ * Prints the reply as KEY=VALUE lines; exits 1 with the runtime's error
+ * message when the request fails.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ha.pb-c.h"
+
+#define CTL_MSG_MAX		(64u << 10)
+#define CTL_TIMEOUT_MS		5000
+#define CTL_REQUEST_ID		1
+
+static const char *const ctl_roles[] = {
+	"unknown", "solo", "primary", "standby",
+};
+static const char *const ctl_syncs[] = {
+	"none", "syncing", "synced",
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: sa-ctl --socket PATH status|promote "
+		"[--timeout MS]\n");
+}
+
+static int
+ctl_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "sa-ctl: %s: path too long\n", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		fprintf(stderr, "sa-ctl: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static Sa__Ha__ControlReply *
+ctl_call(int fd, const Sa__Ha__ControlRequest *req, int timeout_ms)
+{
+	static uint8_t buf[CTL_MSG_MAX];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t len = sa__ha__control_request__get_packed_size(req);
+	ssize_t n;
+
+	sa__ha__control_request__pack(req, buf);
+	if (send(fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		fprintf(stderr, "sa-ctl: send: %s\n", strerror(errno));
+		return NULL;
+	}
+	if (poll(&pfd, 1, timeout_ms) != 1) {
+		fprintf(stderr, "sa-ctl: no reply within %d ms\n", timeout_ms);
+		return NULL;
+	}
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n <= 0) {
+		fprintf(stderr, "sa-ctl: no reply: %s\n",
+			n == 0 ? "connection closed" : strerror(errno));
+		return NULL;
+	}
+	return sa__ha__control_reply__unpack(NULL, (size_t)n, buf);
+}
+
+static void
+print_status(const Sa__Ha__Status *st)
+{
+	size_t i;
+
+	printf("role=%s\n", (size_t)st->role < 4 ? ctl_roles[st->role] : "?");
+	printf("epoch=%" PRIu64 "\nseq=%" PRIu32 "\nacked_seq=%" PRIu32
+	       "\nlag=%" PRIu32 "\ninput_count=%" PRIu64 "\n", st->epoch,
+	       st->seq, st->acked_seq, st->lag, st->input_count);
+	printf("sync=%s\npeer_connected=%d\n",
+	       (size_t)st->sync < 3 ? ctl_syncs[st->sync] : "?",
+	       st->peer_connected);
+	printf("middlebox=%s\nreplicate=%s\ncommit=%s\n", st->middlebox,
+	       st->replicate, st->commit);
+	for (i = 0; i < st->n_counters; i++)
+		printf("counter.%s=%" PRIu64 "\n", st->counters[i]->name,
+		       st->counters[i]->value);
+}
+
+static int
+print_reply(const Sa__Ha__ControlReply *rep)
+{
+	switch (rep->reply_case) {
+	case SA__HA__CONTROL_REPLY__REPLY_STATUS:
+		print_status(rep->status);
+		return 0;
+	case SA__HA__CONTROL_REPLY__REPLY_PROMOTE:
+		printf("epoch=%" PRIu64 "\ninput_count=%" PRIu64 "\n",
+		       rep->promote->epoch, rep->promote->input_count);
+		return 0;
+	case SA__HA__CONTROL_REPLY__REPLY_ERROR:
+		fprintf(stderr, "sa-ctl: refused: %s\n", rep->error->message);
+		return -1;
+	default:
+		fprintf(stderr, "sa-ctl: unexpected reply\n");
+		return -1;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	Sa__Ha__ControlRequest req = SA__HA__CONTROL_REQUEST__INIT;
+	Sa__Ha__StatusRequest status = SA__HA__STATUS_REQUEST__INIT;
+	Sa__Ha__PromoteRequest promote = SA__HA__PROMOTE_REQUEST__INIT;
+	const char *path = NULL, *cmd = NULL;
+	int timeout = CTL_TIMEOUT_MS, i, fd, ret;
+	Sa__Ha__ControlReply *rep;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
+			timeout = atoi(argv[++i]);
+		else if (cmd == NULL && argv[i][0] != '-')
+			cmd = argv[i];
+		else
+			cmd = "";
+	}
+	req.id = CTL_REQUEST_ID;
+	if (cmd != NULL && strcmp(cmd, "status") == 0) {
+		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_STATUS;
+		req.status = &status;
+	} else if (cmd != NULL && strcmp(cmd, "promote") == 0) {
+		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_PROMOTE;
+		req.promote = &promote;
+	}
+	if (path == NULL || req.request_case ==
+	    SA__HA__CONTROL_REQUEST__REQUEST__NOT_SET || timeout <= 0) {
+		usage();
+		return 2;
+	}
+	fd = ctl_connect(path);
+	if (fd < 0)
+		return 1;
+	rep = ctl_call(fd, &req, timeout);
+	close(fd);
+	if (rep == NULL)
+		return 1;
+	ret = print_reply(rep);
+	sa__ha__control_reply__free_unpacked(rep, NULL);
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The standby's applier, driven the way rt_standby drives it (rt_wire_open
+ * then rt_apply_frame): good snapshots and deltas land at their addresses;
+ * every bad frame — unauthenticated, truncated, oversized, malformed,
+ * out of order, of another epoch, reaching outside the arena and the
+ * manifest regions, too large, unexpected — is rejected whole under its
+ * own counter and writes nothing; a split batch lands only when complete.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "check_main.h"
+#include "rt_apply.h"
+#include "rt_arena.h"
+#include "rt_ident.h"
+
+#define TEST_BASE	0x620000000000ULL
+#define TEST_SIZE	(4ULL << 20)
+#define TEST_EPOCH	5
+#define TEST_TIMEOUT	10
+#define TEST_BUF	(RT_WIRE_OVERHEAD + (2u << 20))
+#define TEST_MAX_RANGES	4
+
+/* Two adjacent "globals" and one apart, as an instrumenter would list. */
+static uint8_t g_pair[2][64] __attribute__((aligned(64)));
+/* The guard keeps whatever the linker puts next out of reach. */
+static struct {
+	uint8_t far[32];
+	uint8_t guard[32];
+} g_far_s;
+#define g_far g_far_s.far
+static const struct sa_manifest_region regions[] = {
+	{ g_pair[0], sizeof(g_pair[0]), SA_DIRTY_OUTPUT_IMPACTING, "pair0" },
+	{ g_pair[1], sizeof(g_pair[1]), SA_DIRTY_UPDATE_ONLY, "pair1" },
+	{ g_far, sizeof(g_far), SA_DIRTY_OUTPUT_IMPACTING, "far" },
+};
+static const struct sa_manifest manifest = {
+	.version = SA_MANIFEST_VERSION,
+	.n_regions = 3,
+	.regions = regions,
+};
+static const uint8_t key[RT_WIRE_KEY_LEN] = { 42 };
+
+static struct rt_arena *arena;
+static struct rt_rmap rmap;
+static struct rt_apply ap;
+static struct rt_repl_stats stats;
+static struct rt_wire_auth auth;
+static uint8_t *arena_mem;
+static uint8_t buf[TEST_BUF];
+
+struct test_range {
+	uint64_t addr;
+	const void *data;
+	size_t len;
+};
+
+static void
+setup(void)
+{
+	ck_assert_int_eq(rt_arena_create(TEST_BASE, TEST_SIZE, &arena), 0);
+	arena_mem = rt_arena_get(arena, 2u << 20);
+	ck_assert_ptr_nonnull(arena_mem);
+	ck_assert_int_eq(rt_rmap_init(&rmap, arena, &manifest), 0);
+	memset(&stats, 0, sizeof(stats));
+	rt_apply_init(&ap, &rmap, &stats);
+	rt_apply_session(&ap, TEST_EPOCH);
+	ck_assert_int_eq(rt_wire_auth_init(&auth, key), 0);
+}
+
+static void
+teardown(void)
+{
+	rt_apply_fini(&ap);
+	rt_rmap_fini(&rmap);
+	rt_wire_auth_fini(&auth);
+	rt_arena_free(arena);
+}
+
+static void
+fill_ranges(Sa__Repl__Range *r, Sa__Repl__Range **p,
+	    const struct test_range *tr, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		sa__repl__range__init(&r[i]);
+		r[i].addr = tr[i].addr;
+		r[i].data.data = (uint8_t *)(uintptr_t)tr[i].data;
+		r[i].data.len = tr[i].len;
+		p[i] = &r[i];
+	}
+}
+
+static size_t
+seal_msg(uint8_t type, const ProtobufCMessage *m)
+{
+	size_t len = protobuf_c_message_pack(m, buf + RT_WIRE_HDR_LEN);
+
+	return rt_wire_seal(&auth, type, buf, (uint32_t)len);
+}
+
+static size_t
+delta(uint64_t epoch, uint32_t seq, int more, const struct test_range *tr,
+      unsigned int n)
+{
+	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
+	Sa__Repl__Range r[TEST_MAX_RANGES], *p[TEST_MAX_RANGES];
+
+	fill_ranges(r, p, tr, n);
+	d.epoch = epoch;
+	d.seq = seq;
+	d.input_count = seq * 32;
+	d.more = more;
+	d.n_ranges = n;
+	d.ranges = p;
+	return seal_msg(RT_MSG_DELTA, &d.base);
+}
+
+static size_t
+chunk(uint32_t seq, uint32_t index, uint32_t count,
+      const struct test_range *tr, unsigned int n)
+{
+	Sa__Repl__SnapshotChunk c = SA__REPL__SNAPSHOT_CHUNK__INIT;
+	Sa__Repl__Range r[TEST_MAX_RANGES], *p[TEST_MAX_RANGES];
+
+	fill_ranges(r, p, tr, n);
+	c.epoch = TEST_EPOCH;
+	c.seq = seq;
+	c.index = index;
+	c.count = count;
+	c.n_ranges = n;
+	c.ranges = p;
+	return seal_msg(RT_MSG_SNAPSHOT, &c.base);
+}
+
+/* As rt_standby: open, then apply; count the reason of a rejection.
+ * @return the reason (RT_REJECT_NONE: applied), or -EAGAIN. */
+static int
+feed(const struct rt_wire_auth *a, size_t len)
+{
+	struct rt_wire_frame f;
+	enum rt_reject why = RT_REJECT_NONE;
+	int ret;
+
+	ret = rt_wire_open((struct rt_wire_auth *)(uintptr_t)a, buf, len, &f,
+			   &why);
+	if (ret == -EAGAIN)
+		return -EAGAIN;
+	if (ret == 0)
+		rt_apply_frame(&ap, &f, &why);
+	stats.reject[why]++;
+	return why;
+}
+
+/* Snapshot of nothing: the standby is synced at seq 1. */
+static void
+sync_up(void)
+{
+	ck_assert_int_eq(feed(&auth, chunk(1, 0, 1, NULL, 0)), 0);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCED);
+}
+
+static uint64_t
+addr_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+START_TEST(snapshot_and_delta)
+{
+	static const uint8_t a[] = "arena bytes", b[] = "global";
+	struct test_range s[] = {
+		{ addr_of(arena_mem), a, sizeof(a) },
+		{ addr_of(g_far), b, sizeof(b) },
+	};
+	struct test_range d[] = {
+		/* Spans two adjacent regions: one range suffices. */
+		{ addr_of(g_pair[0]) + 60, a, 8 },
+	};
+
+	ck_assert_int_eq(feed(&auth, chunk(1, 0, 2, s, 1)), 0);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCING);
+	ck_assert_int_eq(feed(&auth, chunk(2, 1, 2, s + 1, 1)), 0);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCED);
+	ck_assert_mem_eq(arena_mem, a, sizeof(a));
+	ck_assert_mem_eq(g_far, b, sizeof(b));
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 3, 0, d, 1)), 0);
+	ck_assert_mem_eq(&g_pair[0][60], a, 8);
+	ck_assert_uint_eq(ap.done_seq, 3);
+	ck_assert_uint_eq(ap.input_count, 3 * 32);
+	ck_assert_uint_eq(stats.batches, 1);
+}
+END_TEST
+
+/* Each bad frame: its reason counted, not a byte written. */
+static void
+expect_rejected(const struct rt_wire_auth *a, size_t len, enum rt_reject r)
+{
+	uint64_t before = stats.reject[r];
+
+	ck_assert_int_eq(feed(a, len), r);
+	ck_assert_uint_eq(stats.reject[r], before + 1);
+	ck_assert_uint_eq(arena_mem[0], 0);
+	ck_assert_uint_eq(g_far[0], 0);
+	ck_assert_uint_eq(stats.batches, 0);
+}
+
+START_TEST(bad_frames)
+{
+	static const uint8_t x[] = "X";
+	static const uint8_t other_key[RT_WIRE_KEY_LEN] = { 43 };
+	struct test_range ok = { addr_of(arena_mem), x, 1 };
+	struct test_range far = { addr_of(g_far), x, 1 };
+	struct rt_wire_auth stranger;
+	size_t n;
+
+	sync_up();
+	ck_assert_int_eq(rt_wire_auth_init(&stranger, other_key), 0);
+	/* Unauthenticated: sealed under another key. */
+	n = delta(TEST_EPOCH, 2, 0, &ok, 1);
+	expect_rejected(&stranger, n, RT_REJECT_BAD_HMAC);
+	/* Truncated: never opened, so nothing to apply. */
+	ck_assert_int_eq(feed(&auth, n - 1), -EAGAIN);
+	/* Malformed protobuf, correctly sealed. */
+	memset(buf + RT_WIRE_HDR_LEN, 0xff, 16);
+	expect_rejected(&auth, rt_wire_seal(&auth, RT_MSG_DELTA, buf, 16),
+			RT_REJECT_MALFORMED);
+	expect_rejected(&auth, delta(TEST_EPOCH + 1, 2, 0, &ok, 1),
+			RT_REJECT_BAD_EPOCH);
+	expect_rejected(&auth, delta(TEST_EPOCH, 3, 0, &ok, 1),
+			RT_REJECT_BAD_SEQ);
+	expect_rejected(&auth, delta(TEST_EPOCH, 1, 0, &ok, 1),
+			RT_REJECT_BAD_SEQ);
+	/* A Hello or an Ack has no place in a running session. */
+	n = delta(TEST_EPOCH, 2, 0, &ok, 1);
+	n = rt_wire_seal(&auth, RT_MSG_ACK, buf, (uint32_t)(n -
+			 RT_WIRE_OVERHEAD));
+	expect_rejected(&auth, n, RT_REJECT_UNEXPECTED);
+	/* Good ranges do not save a frame with one bad range. */
+	{
+		struct test_range bad[] = {
+			ok, far,
+			{ addr_of(&stats), x, 1 },
+		};
+		struct test_range edge[] = {
+			ok,
+			{ TEST_BASE + TEST_SIZE - 4, x, 8 },
+		};
+		struct test_range gap[] = {
+			{ addr_of(g_far) + sizeof(g_far) - 1, x, 2 },
+		};
+
+		expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, bad, 3),
+				RT_REJECT_OUT_OF_RANGE);
+		expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, edge, 2),
+				RT_REJECT_OUT_OF_RANGE);
+		expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, gap, 1),
+				RT_REJECT_OUT_OF_RANGE);
+	}
+	rt_wire_auth_fini(&stranger);
+	/* After all that, the next good frame is still seq 2. */
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 2, 0, &ok, 1)), 0);
+	ck_assert_uint_eq(arena_mem[0], 'X');
+}
+END_TEST
+
+START_TEST(too_large)
+{
+	static uint8_t big[RT_FRAME_DATA_MAX / 2 + 1];
+	struct test_range r[] = {
+		{ addr_of(arena_mem), big, sizeof(big) },
+		{ addr_of(arena_mem) + sizeof(big), big, sizeof(big) },
+	};
+
+	memset(big, 0x5a, sizeof(big));
+	sync_up();
+	expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, r, 2),
+			RT_REJECT_TOO_LARGE);
+}
+END_TEST
+
+START_TEST(unexpected_before_sync)
+{
+	static const uint8_t x[] = "X";
+	struct test_range ok = { addr_of(arena_mem), x, 1 };
+
+	expect_rejected(&auth, delta(TEST_EPOCH, 1, 0, &ok, 1),
+			RT_REJECT_UNEXPECTED);
+	/* A snapshot chunk out of place. */
+	expect_rejected(&auth, chunk(1, 1, 2, &ok, 1), RT_REJECT_UNEXPECTED);
+}
+END_TEST
+
+START_TEST(split_batch)
+{
+	static const uint8_t a[] = "first", b[] = "second";
+	struct test_range r1 = { addr_of(arena_mem), a, sizeof(a) };
+	struct test_range r2 = { addr_of(g_far), b, sizeof(b) };
+
+	sync_up();
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 2, 1, &r1, 1)), 0);
+	/* Staged: the state is still the previous batch's. */
+	ck_assert_uint_eq(arena_mem[0], 0);
+	ck_assert_uint_eq(ap.done_seq, 1);
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 3, 0, &r2, 1)), 0);
+	ck_assert_mem_eq(arena_mem, a, sizeof(a));
+	ck_assert_mem_eq(g_far, b, sizeof(b));
+	ck_assert_uint_eq(ap.done_seq, 3);
+	ck_assert_uint_eq(stats.batches, 1);
+	/* A split batch cut short by the end of the session: dropped. */
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 4, 1, &r1, 1)), 0);
+	rt_apply_end_session(&ap);
+	ck_assert_uint_eq(ap.done_seq, 3);
+}
+END_TEST
+
+START_TEST(verify_mismatch)
+{
+	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
+	Sa__Repl__Digest dg[2], *dp[2];
+
+	sync_up();
+	sa__repl__digest__init(&dg[0]);
+	dg[0].addr = addr_of(g_far);
+	dg[0].len = sizeof(g_far);
+	dg[0].hash = rt_ident_hash(g_far, sizeof(g_far));
+	sa__repl__digest__init(&dg[1]);
+	dg[1].addr = addr_of(arena_mem) + 4096;
+	dg[1].len = 4096;
+	dg[1].hash = 1;		/* the primary's bytes differ */
+	dp[0] = &dg[0];
+	dp[1] = &dg[1];
+	d.epoch = TEST_EPOCH;
+	d.seq = 2;
+	d.n_digests = 2;
+	d.digests = dp;
+	ck_assert_int_eq(feed(&auth, seal_msg(RT_MSG_DELTA, &d.base)), 0);
+	ck_assert_uint_eq(stats.verify_checked, 2);
+	ck_assert_uint_eq(stats.verify_mismatches, 1);
+	ck_assert_uint_eq(ap.verify_mismatches, 1);
+}
+END_TEST
+
+START_TEST(rmap_bounds)
+{
+	uint64_t off;
+
+	ck_assert(rt_rmap_contains(&rmap, addr_of(g_pair[0]),
+				   sizeof(g_pair)));
+	ck_assert(!rt_rmap_contains(&rmap, addr_of(g_far) - 1, 2));
+	ck_assert(!rt_rmap_contains(&rmap, TEST_BASE, 0));
+	ck_assert(!rt_rmap_contains(&rmap, UINT64_MAX - 1, 4));
+	ck_assert_str_eq(rt_rmap_name(&rmap, addr_of(g_pair[1]) + 3, &off),
+			 "pair1");
+	ck_assert_uint_eq(off, 3);
+	ck_assert_str_eq(rt_rmap_name(&rmap, TEST_BASE + 100, &off),
+			 RT_RMAP_ARENA_NAME);
+	ck_assert_uint_eq(off, 100);
+}
+END_TEST
+
+static Suite *
+rt_apply_suite(void)
+{
+	Suite *s = suite_create("rt_apply");
+	TCase *tc;
+
+	tc = sa_tcase(s, "core", TEST_TIMEOUT);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, snapshot_and_delta);
+	tcase_add_test(tc, split_batch);
+	tcase_add_test(tc, verify_mismatch);
+	tcase_add_test(tc, rmap_bounds);
+	tc = sa_tcase(s, "malformed", TEST_TIMEOUT);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, bad_frames);
+	tcase_add_test(tc, too_large);
+	tcase_add_test(tc, unexpected_before_sync);
+	return s;
+}
+
+SA_CHECK_MAIN(rt_apply_suite)

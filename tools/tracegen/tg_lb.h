@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TG_LB_H
+#define TG_LB_H
+
+/**
+ * @file
+ * What the lb profile knows of the balancer: the [lb] section of its
+ * configuration (services, backends, inside prefixes), and the balancer
+ * itself, run in-process on the same file through the test shim, which
+ * tells which backend a new flow goes to. Maglev hashing is deterministic
+ * given the configuration, so the answer is the one sa-runtime will give.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sa/prefix.h>
+
+#define TG_LB_SERVICES_MAX	64
+#define TG_LB_BACKENDS_MAX	1024
+
+/** An address with a port, and for services a protocol. */
+struct tg_lb_ep {
+	uint8_t family;		/**< 4 or 6 */
+	uint8_t proto;		/**< SA_IPPROTO_TCP/UDP, 0 when not given */
+	uint16_t port;		/**< host order, 0 when not given */
+	uint32_t addr4;		/**< host order */
+	uint8_t addr6[16];
+};
+
+struct tg_lb_cfg {
+	struct sa_prefix_set inside;
+	uint32_t n_svc;
+	uint32_t n_be;
+	struct tg_lb_ep svc[TG_LB_SERVICES_MAX];
+	struct tg_lb_ep be[TG_LB_BACKENDS_MAX];	/**< as they send replies */
+	char *ini;		/**< the file's text, for the balancer */
+	bool running;		/**< the in-process balancer is initialized */
+};
+
+/** Reads the [lb] section of @p path and starts the balancer on it.
+ *  Prints "PATH:LINE: why" (or the balancer's complaint) on failure. */
+int tg_lb_cfg_load(struct tg_lb_cfg *c, const char *path);
+void tg_lb_cfg_free(struct tg_lb_cfg *c);
+
+/** Index of the service @p e names (family, address, port, protocol),
+ *  or -1. */
+int tg_lb_cfg_service(const struct tg_lb_cfg *c, const struct tg_lb_ep *e);
+
+/** True if address @p e lies in the inside prefixes. */
+bool tg_lb_cfg_inside(const struct tg_lb_cfg *c, const struct tg_lb_ep *e);
+
+/**
+ * Gives the balancer the first client frame of a flow.
+ * @return 0 with the backend it was sent to in @p be; 1 when the
+ *   balancer dropped it, with the drop reason's name in *@p why; -1 after
+ *   printing an internal error.
+ */
+int tg_lb_pick(struct tg_lb_cfg *c, const uint8_t *frame, uint32_t len,
+	       struct tg_lb_ep *be, const char **why);
+
+#endif /* TG_LB_H */
