@@ -69,28 +69,54 @@ az_hdrset_t
 az_fs_reads(struct az_fs *s, uint32_t vid)
 {
 	az_obj_t pkt = az_pta_packet_obj(s->pta);
+	const struct az_use *u;
 	const az_loc_t *l;
 	az_hdrset_t t = 0;
-	size_t i, n;
+	size_t k, i, n, nu;
 
-	n = az_modref_reads(s->mr, vid, &l);
-	for (i = 0; i < n; i++)
-		if (az_modref_loc(s->mr, l[i])->obj != pkt)
-			t |= s->lt[l[i]];
+	nu = az_modref_uses(s->mr, vid, &u);
+	for (k = 0; k < nu; k++, u++) {
+		if (u->wr)
+			continue;
+		n = az_modref_set_locs(s->mr, u->set, false, &l);
+		for (i = 0; i < n; i++)
+			if (az_modref_loc(s->mr, l[i])->obj != pkt)
+				t |= s->lt[l[i]];
+	}
 	return t;
 }
 
 void
 az_fs_writes(struct az_fs *s, uint32_t vid, az_hdrset_t t)
 {
+	const struct az_use *u;
 	const az_loc_t *l;
-	size_t i, n;
+	size_t k, i, n, nu;
 
 	if (t == 0)
 		return;
-	n = az_modref_writes(s->mr, vid, &l);
-	for (i = 0; i < n; i++)
-		az_fs_loc(s, l[i], t);
+	nu = az_modref_uses(s->mr, vid, &u);
+	for (k = 0; k < nu; k++, u++) {
+		if (!u->wr)
+			continue;
+		n = az_modref_set_locs(s->mr, u->set, true, &l);
+		for (i = 0; i < n; i++)
+			az_fs_loc(s, l[i], t);
+	}
+}
+
+/* True if instruction @p vid may read packet bytes. */
+bool
+az_fs_reads_packet(struct az_fs *s, uint32_t vid)
+{
+	const struct az_use *u;
+	size_t k, nu;
+
+	nu = az_modref_uses(s->mr, vid, &u);
+	for (k = 0; k < nu; k++, u++)
+		if (!u->wr && s->set_pkt[u->set])
+			return true;
+	return false;
 }
 
 /* --- selection ------------------------------------------------------------- */
@@ -118,31 +144,60 @@ az_fs_select_obj(struct az_fs *s, struct az_robj *ro, az_hdrset_t t,
 	az_result_flow(s->r, ro, t, why);
 }
 
-/* Every persistent object @p ptr may point into is selected by @p t; for
- * a table, its keys and values with it. */
-void
-az_fs_select(struct az_fs *s, LLVMValueRef ptr, az_hdrset_t t,
-	     LLVMValueRef inst, const char *what)
+static void
+az_fs_select_one(struct az_fs *s, az_obj_t o, az_hdrset_t t,
+		 LLVMValueRef inst, const char *what)
 {
-	size_t i, j;
+	size_t j;
 
-	if (t == 0)
+	az_fs_select_obj(s, az_result_obj(s->r, o), t, inst, what);
+	if (az_pta_obj(s->pta, o)->part != AZ_HEAP_TABLE)
 		return;
+	for (j = 0; j < s->r->n_objs; j++)
+		if (az_pta_obj(s->pta, s->r->objs[j].obj)->table == o)
+			az_fs_select_obj(s, &s->r->objs[j], t, inst, what);
+}
+
+/* The objects instruction @p vid accesses (its access sets' objects) are
+ * selected by @p t; it acts once per new bit. */
+void
+az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t, const char *what)
+{
+	LLVMValueRef inst = az_modref_value(s->mr, vid);
+	const struct az_access *a;
+	const struct az_use *u;
+	size_t i, k, n, nu;
+
+	if ((t & ~s->sel[vid]) == 0)
+		return;
+	s->sel[vid] |= t;
+	nu = az_modref_uses(s->mr, vid, &u);
+	for (k = 0; k < nu; k++, u++) {
+		n = az_modref_set_raw(s->mr, u->set, &a);
+		for (i = 0; i < n; i++)
+			az_fs_select_one(s, a[i].obj, t, inst, what);
+	}
+}
+
+/* Every persistent object @p ptr may point into is selected by @p t (for
+ * a table, its keys and values with it), on behalf of instruction @p vid,
+ * once per new bit. */
+void
+az_fs_select_ptr(struct az_fs *s, uint32_t vid, LLVMValueRef ptr,
+		 az_hdrset_t t, const char *what)
+{
+	LLVMValueRef inst = az_modref_value(s->mr, vid);
+	size_t i;
+
+	if ((t & ~s->sel[vid]) == 0 || ptr == NULL)
+		return;
+	s->sel[vid] |= t;
 	if (az_pta_points_to(s->pta, ptr, &s->pts) == -ENOMEM) {
 		s->err = -ENOMEM;
 		return;
 	}
-	for (i = 0; i < s->pts.n; i++) {
-		az_obj_t o = s->pts.v[i].obj;
-
-		az_fs_select_obj(s, az_result_obj(s->r, o), t, inst, what);
-		if (az_pta_obj(s->pta, o)->part != AZ_HEAP_TABLE)
-			continue;
-		for (j = 0; j < s->r->n_objs; j++)
-			if (az_pta_obj(s->pta, s->r->objs[j].obj)->table == o)
-				az_fs_select_obj(s, &s->r->objs[j], t, inst,
-						 what);
-	}
+	for (i = 0; i < s->pts.n; i++)
+		az_fs_select_one(s, s->pts.v[i].obj, t, inst, what);
 }
 
 /* --- transfer ---------------------------------------------------------------- */
@@ -162,20 +217,26 @@ az_fs_gep(struct az_fs *s, uint32_t vid, LLVMValueRef gep)
 	}
 	az_fs_val(s, vid, all);
 	if (var)
-		az_fs_select(s, LLVMGetOperand(gep, 0), all, gep, "indexed");
+		az_fs_select_ptr(s, vid, LLVMGetOperand(gep, 0), all,
+				 "indexed");
 }
 
 static void
 az_fs_load(struct az_fs *s, uint32_t vid, LLVMValueRef ld)
 {
 	LLVMValueRef ptr = LLVMGetOperand(ld, 0);
-	az_hdrset_t t = az_fs_reads(s, vid) | az_fs_source(s, ptr,
-				LLVMStoreSizeOfType(s->td, LLVMTypeOf(ld)));
+	az_hdrset_t t = az_fs_reads(s, vid);
 
+	/* A load's source is fixed: found once. */
+	if (!(s->src[vid] & AZ_SRC_DONE))
+		s->src[vid] = AZ_SRC_DONE | az_fs_source(s, ptr,
+			LLVMStoreSizeOfType(s->td, LLVMTypeOf(ld)),
+			az_fs_reads_packet(s, vid));
+	t |= s->src[vid] & ~AZ_SRC_DONE;
 	if (LLVMGetTypeKind(LLVMTypeOf(ld)) == LLVMPointerTypeKind)
 		t |= az_fs_of(s, ptr);
 	az_fs_val(s, vid, t);
-	az_fs_select(s, ptr, az_fs_of(s, ptr), ld, "accessed");
+	az_fs_select(s, vid, az_fs_of(s, ptr), "accessed");
 }
 
 static void
@@ -184,7 +245,7 @@ az_fs_store(struct az_fs *s, uint32_t vid, LLVMValueRef st)
 	LLVMValueRef ptr = LLVMGetOperand(st, 1);
 
 	az_fs_writes(s, vid, az_fs_of(s, LLVMGetOperand(st, 0)));
-	az_fs_select(s, ptr, az_fs_of(s, ptr), st, "accessed");
+	az_fs_select(s, vid, az_fs_of(s, ptr), "accessed");
 }
 
 static void
@@ -253,12 +314,15 @@ az_fs_users(struct az_fs *s, uint32_t vid)
 static void
 az_fs_readers(struct az_fs *s, az_loc_t l)
 {
-	const uint32_t *rd;
-	size_t i, n;
+	const uint32_t *sets, *rd;
+	size_t k, i, n, nr;
 
-	n = az_modref_readers(s->mr, l, &rd);
-	for (i = 0; i < n; i++)
-		az_fs_update(s, rd[i]);
+	n = az_modref_loc_sets(s->mr, l, false, &sets);
+	for (k = 0; k < n; k++) {
+		nr = az_modref_set_users(s->mr, sets[k], false, &rd);
+		for (i = 0; i < nr; i++)
+			az_fs_update(s, rd[i]);
+	}
 }
 
 /* Bodies replaced by models: the parsers, the library functions with an
@@ -295,6 +359,21 @@ az_fs_skip(struct az_fs *s)
 				changed = true;
 			}
 		}
+	}
+}
+
+/* Which access sets may touch packet bytes. */
+static void
+az_fs_packet_sets(struct az_fs *s)
+{
+	az_obj_t pkt = az_pta_packet_obj(s->pta);
+	const struct az_access *a;
+	size_t k, i, n;
+
+	for (k = 0; k < az_modref_n_sets(s->mr); k++) {
+		n = az_modref_set_raw(s->mr, (uint32_t)k, &a);
+		for (i = 0; i < n && !s->set_pkt[k]; i++)
+			s->set_pkt[k] = a[i].obj == pkt;
 	}
 }
 
@@ -342,9 +421,15 @@ az_flowspace_run(const struct az_modref *mr, struct az_result *r)
 	s.lq_in = calloc(nl + 1, 1);
 	s.skip = calloc(nf + 1, 1);
 	s.pure = calloc(nf + 1, sizeof(*s.pure));
+	s.src = calloc(nv + 1, sizeof(*s.src));
+	s.sel = calloc(nv + 1, sizeof(*s.sel));
+	s.set_pkt = calloc(az_modref_n_sets(mr) + 1, 1);
 	if (s.vt == NULL || s.lt == NULL || s.vq_in == NULL ||
-	    s.lq_in == NULL || s.skip == NULL || s.pure == NULL)
+	    s.lq_in == NULL || s.skip == NULL || s.pure == NULL ||
+	    s.src == NULL || s.sel == NULL || s.set_pkt == NULL)
 		s.err = -ENOMEM;
+	else
+		az_fs_packet_sets(&s);
 	if (s.err == 0) {
 		az_fs_skip(&s);
 		az_fs_pure(&s);
@@ -357,6 +442,9 @@ az_flowspace_run(const struct az_modref *mr, struct az_result *r)
 	free(s.lq_in);
 	free(s.skip);
 	free(s.pure);
+	free(s.src);
+	free(s.sel);
+	free(s.set_pkt);
 	az_u32vec_fini(&s.vq);
 	az_u32vec_fini(&s.lq);
 	az_u32vec_fini(&s.tmp);

@@ -260,19 +260,27 @@ az_fs_copy_pair(struct az_fs *s, const struct az_access *d,
 static void
 az_fs_copy(struct az_fs *s, uint32_t vid, LLVMValueRef call)
 {
-	const struct az_access *w, *r;
-	size_t nw, nr, i, j;
-	bool plain = true;
+	const struct az_access *w = NULL, *r = NULL;
+	size_t nw = 0, nr = 0, i, j, k, nu;
+	const struct az_use *u;
+	bool plain;
 
-	nw = az_modref_raw_writes(s->mr, vid, &w);
-	nr = az_modref_raw_reads(s->mr, vid, &r);
+	nu = az_modref_uses(s->mr, vid, &u);
+	for (k = 0; k < nu; k++) {
+		if (u[k].wr)
+			nw = az_modref_set_raw(s->mr, u[k].set, &w);
+		else
+			nr = az_modref_set_raw(s->mr, u[k].set, &r);
+	}
+	plain = nu == 2 && nw != 0 && nr != 0;
 	for (i = 0; i < nw && plain; i++)
 		plain = az_fs_plain(s, &w[i]);
 	for (j = 0; j < nr && plain; j++)
 		plain = az_fs_plain(s, &r[j]);
 	/* Copied out of the packet: the header fields the source is. */
-	az_fs_writes(s, vid, az_fs_source(s, LLVMGetOperand(call, 1),
-		     nr != 0 ? r[0].len : AZ_LOC_UNKNOWN_LEN));
+	if (az_fs_reads_packet(s, vid))
+		az_fs_writes(s, vid, az_fs_source(s, LLVMGetOperand(call, 1),
+			     nr != 0 ? r[0].len : AZ_LOC_UNKNOWN_LEN, true));
 	if (!plain) {
 		az_fs_writes(s, vid, az_fs_reads(s, vid));
 		return;
@@ -425,7 +433,7 @@ az_fs_table(struct az_fs *s, uint32_t vid, LLVMValueRef call,
 				  eff->arg);
 		switch (eff->kind) {
 		case AZ_EFF_KEY:
-			az_fs_select(s, table, key, call, "keyed");
+			az_fs_select_ptr(s, vid, table, key, "keyed");
 			break;
 		case AZ_EFF_RET_TVAL:
 		case AZ_EFF_RET_TKEY:

@@ -232,13 +232,14 @@ az_span_gep(struct az_fs *s, LLVMValueRef gep, struct az_span *sp)
 }
 
 static az_hdrset_t az_fs_source_at(struct az_fs *s, LLVMValueRef ptr,
-				   struct az_span sp, unsigned int depth);
+				   struct az_span sp, bool packet,
+				   unsigned int depth);
 
 /* A parameter is what its call sites pass; a root's (a pcap callback's
  * bytes) is where a frame starts. */
 static az_hdrset_t
 az_fs_source_param(struct az_fs *s, LLVMValueRef arg, const struct az_span *sp,
-		   unsigned int depth, bool *root)
+		   bool packet, unsigned int depth, bool *root)
 {
 	int32_t f = az_cg_index(az_modref_cg(s->mr), LLVMGetParamParent(arg));
 	const struct az_csite *cs;
@@ -255,7 +256,8 @@ az_fs_source_param(struct az_fs *s, LLVMValueRef arg, const struct az_span *sp,
 	for (i = 0; i < n; i++) {
 		actual = az_modref_csite_arg(s->mr, &cs[i], idx);
 		if (actual != NULL)
-			fs |= az_fs_source_at(s, actual, *sp, depth + 1);
+			fs |= az_fs_source_at(s, actual, *sp, packet,
+					      depth + 1);
 	}
 	return fs;
 }
@@ -267,7 +269,7 @@ az_fs_source_param(struct az_fs *s, LLVMValueRef arg, const struct az_span *sp,
  * read from memory, a root's parameter). */
 static az_hdrset_t
 az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
-		unsigned int depth)
+		bool packet, unsigned int depth)
 {
 	bool found = false, frame = false;
 	LLVMValueRef cur = ptr;
@@ -290,16 +292,12 @@ az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
 		cur = LLVMGetOperand(cur, 0);
 	}
 	if (depth < AZ_WALK_MAX && LLVMIsAArgument(cur) != NULL) {
-		fs = az_fs_source_param(s, cur, &sp, depth, &frame);
+		fs = az_fs_source_param(s, cur, &sp, packet, depth, &frame);
 		if (!frame)
 			return fs;
 	}
 	frame = frame || LLVMIsALoadInst(cur) != NULL;
-	if (az_pta_points_to(s->pta, cur, &s->pts) == -ENOMEM) {
-		s->err = -ENOMEM;
-		return 0;
-	}
-	if (!az_locset_has_obj(&s->pts, az_pta_packet_obj(s->pta)))
+	if (!packet)
 		return 0;
 	if (frame && !sp.unbounded && sp.lo >= 0)
 		return az_hdr_fields(AZ_HK_FRAME, (uint64_t)sp.lo,
@@ -308,11 +306,11 @@ az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
 }
 
 az_hdrset_t
-az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size)
+az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size, bool packet)
 {
 	struct az_span sp = { 0, (int64_t)size, size == AZ_LOC_UNKNOWN_LEN };
 
-	return az_fs_source_at(s, ptr, sp, 0);
+	return az_fs_source_at(s, ptr, sp, packet, 0);
 }
 
 uint64_t

@@ -26,16 +26,25 @@ struct az_fs {
 	/* per function: pure (AZ_PURE) and which parameters reach its
 	 * result (az_flowspace_call.c) */
 	uint64_t *pure;
+	/* per vid: a load's source fields (AZ_SRC_DONE once found); the
+	 * taint an access or GEP has already selected its objects by */
+	az_hdrset_t *src, *sel;
+	uint8_t *set_pkt;		/* per access set: may touch packet */
 	struct az_u32vec vq, lq;
 	struct az_u32vec tmp;
 	struct az_locset pts;
 	int err;
 };
 
+#define AZ_SRC_DONE	((az_hdrset_t)1u << 31)
+_Static_assert(AZ_HDR_COUNT < 31, "AZ_SRC_DONE is not a header field");
+
 /* The header fields @p size bytes at @p ptr are (AZ_HDR_BIT set), from
- * the type they are read through or their offset in the frame; payload
- * for other packet bytes; 0 for memory that is not the packet. */
-az_hdrset_t az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size);
+ * the type they are read through, or, when they may be packet bytes
+ * (@p packet), their offset in the frame; payload for other packet
+ * bytes. */
+az_hdrset_t az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size,
+			 bool packet);
 
 /* Bytes of the type pointer @p ptr was cast from (a key's declared
  * type), AZ_LOC_UNKNOWN_LEN when it has none. */
@@ -47,8 +56,14 @@ void az_fs_loc(struct az_fs *s, az_loc_t l, az_hdrset_t t);
 az_hdrset_t az_fs_of(struct az_fs *s, LLVMValueRef v);
 az_hdrset_t az_fs_reads(struct az_fs *s, uint32_t vid);
 void az_fs_writes(struct az_fs *s, uint32_t vid, az_hdrset_t t);
-void az_fs_select(struct az_fs *s, LLVMValueRef ptr, az_hdrset_t t,
-		  LLVMValueRef inst, const char *what);
+bool az_fs_reads_packet(struct az_fs *s, uint32_t vid);
+/* Selects by @p t the objects instruction @p vid accesses / those @p ptr
+ * may point to (a GEP's base, a table argument); once per new bit of
+ * each instruction. */
+void az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t,
+		  const char *what);
+void az_fs_select_ptr(struct az_fs *s, uint32_t vid, LLVMValueRef ptr,
+		      az_hdrset_t t, const char *what);
 
 /* az_flowspace_call.c: calls, returns and copies. */
 void az_fs_call(struct az_fs *s, uint32_t vid, LLVMValueRef call);

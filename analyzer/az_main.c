@@ -145,10 +145,22 @@ az_add_names(const char *list, int (*add)(const char *), const char *what)
 	return rc;
 }
 
+/* -v: how long each phase took, from @p *t (then reset to now). */
+static void
+az_phase_done(const char *phase, uint64_t *t)
+{
+	uint64_t now = az_log_now_ns();
+
+	az_log(AZ_LOG_INFO, "%s: %.3f s", phase, (double)(now - *t) /
+	       AZ_NS_PER_S);
+	*t = now;
+}
+
 static int
 az_run_engine(struct az_run *x, const struct az_opts *o)
 {
 	struct az_entry_opts eo = { o->entry, o->loop };
+	uint64_t t = az_log_now_ns();
 	LLVMValueRef *keep = NULL;
 	size_t n_keep = 0;
 	int rc;
@@ -159,12 +171,15 @@ az_run_engine(struct az_run *x, const struct az_opts *o)
 	if (rc == 0)
 		rc = az_module_prepare(x->m, keep, n_keep);
 	free(keep);
+	az_phase_done("load and prepare", &t);
 	if (rc == 0)
 		rc = az_pta_run(x->m, NULL, &x->pta);
+	az_phase_done("pointer analysis", &t);
 	if (rc == 0)
 		rc = az_cg_build(x->pta, &x->cg);
 	if (rc == 0)
 		rc = az_entry_find(x->m, x->pta, x->cg, &eo, &x->el);
+	az_phase_done("call graph and entries", &t);
 	return rc;
 }
 
@@ -184,6 +199,7 @@ az_set_entry(struct az_run *x)
 static int
 az_run_phases(struct az_run *x, const struct az_opts *o)
 {
+	uint64_t t = az_log_now_ns();
 	int rc;
 
 	rc = az_result_init(&x->r, x->m, x->pta);
@@ -195,14 +211,18 @@ az_run_phases(struct az_run *x, const struct az_opts *o)
 	if (x->el.n != 0)
 		az_set_entry(x);
 	rc = az_persist_find(&x->r, &x->el);
+	az_phase_done("persistent objects", &t);
 	if (rc == 0)
 		rc = az_modref_build(x->m, x->pta, x->cg, &x->el, &x->mr);
 	if (rc == 0)
 		rc = az_modref_mark(x->mr, &x->r);
+	az_phase_done("mod/ref", &t);
 	if (rc == 0)
 		rc = az_slice_run(x->mr, &x->r);
+	az_phase_done("slice", &t);
 	if (rc == 0)
 		rc = az_flowspace_run(x->mr, &x->r);
+	az_phase_done("flowspace", &t);
 	if (rc == 0)
 		az_result_finish(&x->r);
 	return rc;
@@ -281,8 +301,10 @@ az_analyze(int argc, char **argv)
 		rc = az_add_names(o.output, az_models_add_output, "--output");
 	if (rc != 0)
 		return AZ_EXIT_USAGE;
-	az_log_set_level(o.quiet ? AZ_LOG_WARN : (enum az_log_level)
-			 (AZ_LOG_NOTE + (o.verbose > 2 ? 2 : o.verbose)));
+	/* -v asks for more even with --quiet (phase times in scripts). */
+	az_log_set_level(o.quiet && o.verbose == 0 ? AZ_LOG_WARN :
+			 (enum az_log_level)(AZ_LOG_NOTE +
+					     (o.verbose > 2 ? 2 : o.verbose)));
 	az_log_set_progress(!o.quiet);
 	memset(&x, 0, sizeof(x));
 	rc = az_run_engine(&x, &o);

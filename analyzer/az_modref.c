@@ -302,15 +302,14 @@ az_mr_accesses(struct az_modref *mr)
 		    mr->val_blk.v[v] == UINT32_MAX)
 			continue;
 		az_progress_step(v);
-		s.nr = s.nw = 0;
+		s.n = s.ng = 0;
 		s.wild = false;
 		rc = az_mr_inst_access(mr, mr->vals[v], &s, &pts);
 		if (rc == 0)
 			rc = az_mr_store_rec(mr, (uint32_t)v, &s);
 	}
 	az_progress_end();
-	free(s.r);
-	free(s.w);
+	az_sink_fini(&s);
 	az_locset_fini(&pts);
 	return rc;
 }
@@ -431,34 +430,97 @@ az_mr_resolve(const struct az_modref *mr, const struct az_access *acc,
 
 /* --- reader / writer lists ---------------------------------------------- */
 
+/* CSR of @p n keys from (key, value) pairs produced twice by @p each:
+ * once to count, once to fill. */
+struct az_csr {
+	uint32_t *start;
+	uint32_t *v;
+};
+
 static int
-az_mr_invert(struct az_modref *mr, bool wr, uint32_t **start, uint32_t **vids)
+az_csr_alloc(struct az_csr *c, size_t keys)
 {
-	size_t a, k;
+	size_t k;
+
+	for (k = 2; k < keys + 2; k++)
+		c->start[k] += c->start[k - 1];
+	c->v = malloc((c->start[keys + 1] + 1) * sizeof(*c->v));
+	return c->v == NULL ? -ENOMEM : 0;
+}
+
+/* Location -> sets (as read or as written). */
+static int
+az_mr_loc_sets(struct az_modref *mr, bool wr, uint32_t **start,
+	       uint32_t **v)
+{
+	struct az_csr c = { NULL, NULL };
+	uint32_t *pos, n, at;
+	size_t i, k;
+
+	c.start = calloc(mr->n_locs + 2, sizeof(*c.start));
+	if (c.start == NULL)
+		return -ENOMEM;
+	for (i = 0; i < mr->n_sets; i++) {
+		n = wr ? mr->sets[i].n_wloc : mr->sets[i].n_rloc;
+		at = wr ? mr->sets[i].wloc : mr->sets[i].rloc;
+		for (k = 0; k < n; k++)
+			c.start[mr->locids[at + k] + 2]++;
+	}
+	*start = c.start;
+	if (az_csr_alloc(&c, mr->n_locs) != 0)
+		return -ENOMEM;
+	pos = c.start + 1;
+	for (i = 0; i < mr->n_sets; i++) {
+		n = wr ? mr->sets[i].n_wloc : mr->sets[i].n_rloc;
+		at = wr ? mr->sets[i].wloc : mr->sets[i].rloc;
+		for (k = 0; k < n; k++)
+			c.v[pos[mr->locids[at + k]]++] = (uint32_t)i;
+	}
+	*v = c.v;
+	return 0;
+}
+
+/* Set -> instructions using it (to read or to write). */
+static int
+az_mr_set_users(struct az_modref *mr, bool wr, uint32_t **start, uint32_t **v)
+{
+	struct az_csr c = { NULL, NULL };
+	const struct az_use *u;
 	uint32_t *pos;
+	size_t a, k;
 
-	*start = calloc(mr->n_locs + 2, sizeof(**start));
-	if (*start == NULL)
+	c.start = calloc(mr->n_sets + 2, sizeof(*c.start));
+	if (c.start == NULL)
 		return -ENOMEM;
-	for (a = 0; a < mr->n_accs; a++) {
-		const struct az_acc_rec *r = &mr->accs[a];
-
-		for (k = 0; k < (wr ? r->n_wr : r->n_rd); k++)
-			(*start)[mr->locids[(wr ? r->wr : r->rd) + k] + 2]++;
-	}
-	for (k = 2; k < mr->n_locs + 2; k++)
-		(*start)[k] += (*start)[k - 1];
-	*vids = malloc(((*start)[mr->n_locs + 1] + 1) * sizeof(**vids));
-	if (*vids == NULL)
+	for (a = 0; a < mr->n_accs; a++)
+		for (k = 0, u = mr->uses + mr->accs[a].use;
+		     k < mr->accs[a].n_use; k++, u++)
+			if (u->wr == wr)
+				c.start[u->set + 2]++;
+	*start = c.start;
+	if (az_csr_alloc(&c, mr->n_sets) != 0)
 		return -ENOMEM;
-	pos = *start + 1;
-	for (a = 0; a < mr->n_accs; a++) {
-		const struct az_acc_rec *r = &mr->accs[a];
+	pos = c.start + 1;
+	for (a = 0; a < mr->n_accs; a++)
+		for (k = 0, u = mr->uses + mr->accs[a].use;
+		     k < mr->accs[a].n_use; k++, u++)
+			if (u->wr == wr)
+				c.v[pos[u->set]++] = mr->accs[a].vid;
+	*v = c.v;
+	return 0;
+}
 
-		for (k = 0; k < (wr ? r->n_wr : r->n_rd); k++)
-			(*vids)[pos[mr->locids[(wr ? r->wr : r->rd) + k]]++] =
-				r->vid;
-	}
+static int
+az_mr_append_locs(struct az_u32vec *ids, const struct az_u32vec *tmp,
+		  uint32_t *at, uint32_t *n)
+{
+	size_t k;
+
+	*at = (uint32_t)ids->n;
+	*n = (uint32_t)tmp->n;
+	for (k = 0; k < tmp->n; k++)
+		if (az_u32vec_push(ids, tmp->v[k]) != 0)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -467,33 +529,36 @@ az_mr_resolve_all(struct az_modref *mr)
 {
 	struct az_u32vec tmp = { NULL, 0, 0 };
 	struct az_u32vec ids = { NULL, 0, 0 };
-	size_t a, k;
+	struct az_aset *set;
+	size_t i;
 	int rc = 0;
 
-	for (a = 0; a < mr->n_accs && rc == 0; a++) {
-		struct az_acc_rec *r = &mr->accs[a];
-
-		rc = az_mr_resolve(mr, mr->raw + r->raw_r, r->n_raw_r, false,
-				   &tmp);
-		r->rd = (uint32_t)ids.n;
-		r->n_rd = (uint32_t)tmp.n;
-		for (k = 0; k < tmp.n && rc == 0; k++)
-			rc = az_u32vec_push(&ids, tmp.v[k]);
-		if (rc == 0)
-			rc = az_mr_resolve(mr, mr->raw + r->raw_w, r->n_raw_w,
+	for (i = 0; i < mr->n_sets && rc == 0; i++) {
+		set = &mr->sets[i];
+		if (set->used_r)
+			rc = az_mr_resolve(mr, mr->raw + set->raw, set->n_raw,
+					   false, &tmp);
+		if (rc == 0 && set->used_r)
+			rc = az_mr_append_locs(&ids, &tmp, &set->rloc,
+					       &set->n_rloc);
+		if (rc == 0 && set->used_w)
+			rc = az_mr_resolve(mr, mr->raw + set->raw, set->n_raw,
 					   true, &tmp);
-		r->wr = (uint32_t)ids.n;
-		r->n_wr = (uint32_t)tmp.n;
-		for (k = 0; k < tmp.n && rc == 0; k++)
-			rc = az_u32vec_push(&ids, tmp.v[k]);
+		if (rc == 0 && set->used_w)
+			rc = az_mr_append_locs(&ids, &tmp, &set->wloc,
+					       &set->n_wloc);
 	}
 	az_u32vec_fini(&tmp);
 	mr->locids = ids.v;
 	mr->n_locids = ids.n;
 	if (rc == 0)
-		rc = az_mr_invert(mr, false, &mr->rd_start, &mr->rd_v);
+		rc = az_mr_loc_sets(mr, false, &mr->lr_start, &mr->lr_v);
 	if (rc == 0)
-		rc = az_mr_invert(mr, true, &mr->wr_start, &mr->wr_v);
+		rc = az_mr_loc_sets(mr, true, &mr->lw_start, &mr->lw_v);
+	if (rc == 0)
+		rc = az_mr_set_users(mr, false, &mr->sr_start, &mr->sr_v);
+	if (rc == 0)
+		rc = az_mr_set_users(mr, true, &mr->sw_start, &mr->sw_v);
 	return rc;
 }
 
@@ -563,6 +628,11 @@ az_modref_build(struct az_module *m, const struct az_pta *pta,
 		rc = az_mr_locations(mr);
 	if (rc == 0)
 		rc = az_mr_resolve_all(mr);
+	if (rc == 0)
+		az_log(AZ_LOG_DEBUG, "mod/ref: %zu values, %zu accessing, %zu "
+		       "access sets of %zu accesses, %zu locations, %zu "
+		       "location references", mr->n_vals, mr->n_accs,
+		       mr->n_sets, mr->n_raw, mr->n_locs, mr->n_locids);
 	if (rc != 0) {
 		az_log(AZ_LOG_ERR, "mod/ref: %s", strerror(-rc));
 		az_modref_free(mr);
@@ -592,16 +662,23 @@ az_modref_free(struct az_modref *mr)
 	free(mr->cs);
 	free(mr->acc_of);
 	free(mr->accs);
+	free(mr->uses);
+	free(mr->sets);
+	free(mr->set_tab);
 	free(mr->raw);
 	free(mr->locids);
 	free(mr->locs);
 	free(mr->obj_first);
 	free(mr->obj_n);
 	free(mr->loc_escaped);
-	free(mr->rd_start);
-	free(mr->rd_v);
-	free(mr->wr_start);
-	free(mr->wr_v);
+	free(mr->lr_start);
+	free(mr->lr_v);
+	free(mr->lw_start);
+	free(mr->lw_v);
+	free(mr->sr_start);
+	free(mr->sr_v);
+	free(mr->sw_start);
+	free(mr->sw_v);
 	az_u32vec_fini(&mr->wild);
 	az_u32vec_fini(&mr->part_tbl);
 	az_u32vec_fini(&mr->part_obj);

@@ -29,8 +29,9 @@
  *   object" get their exact offsets back when every definition of the
  *   pointer is a constant offset from a global or an alloca (through
  *   casts, phis, selects, and the arguments of every call site).
- * - readers/writers: per location, the per-packet instructions that may
- *   read / write it (wild calls excepted: see az_modref_wild()).
+ * - Per location, the access sets that read / write it, and per set the
+ *   per-packet instructions using it; wild calls are listed apart
+ *   (az_modref_wild()): they touch every escaped location.
  * - az_modref_mark() sets "updateable" on the persistent fields written
  *   per packet, and counts stores for the summary. az_modref_targets() is
  *   the same per-store classification for the instrumenter.
@@ -134,26 +135,36 @@ size_t az_modref_obj_locs(const struct az_modref *mr, az_obj_t o,
 /** True if the location's object may be touched by unmodelled code. */
 bool az_modref_loc_escaped(const struct az_modref *mr, az_loc_t l);
 
-/** Locations per-packet instruction @p vid may read / write. */
-size_t az_modref_reads(const struct az_modref *mr, uint32_t vid,
-		       const az_loc_t **out);
-size_t az_modref_writes(const struct az_modref *mr, uint32_t vid,
-			const az_loc_t **out);
-/** The accesses behind them (before folding). */
-size_t az_modref_raw_reads(const struct az_modref *mr, uint32_t vid,
-			   const struct az_access **out);
-size_t az_modref_raw_writes(const struct az_modref *mr, uint32_t vid,
-			    const struct az_access **out);
+/**
+ * Accesses are shared: one access set per distinct list of (object,
+ * offset, length) a pointer may touch. An instruction uses a few sets,
+ * each to read or to write.
+ */
+struct az_use {
+	uint32_t set;
+	bool wr;
+};
+
+size_t az_modref_n_sets(const struct az_modref *mr);
+/** The access sets per-packet instruction @p vid uses. */
+size_t az_modref_uses(const struct az_modref *mr, uint32_t vid,
+		      const struct az_use **out);
+/** The accesses of set @p set (before folding). */
+size_t az_modref_set_raw(const struct az_modref *mr, uint32_t set,
+			 const struct az_access **out);
+/** The locations set @p set touches when read / written (@p wr). */
+size_t az_modref_set_locs(const struct az_modref *mr, uint32_t set, bool wr,
+			  const az_loc_t **out);
+/** The sets through which per-packet code reads / writes location @p l. */
+size_t az_modref_loc_sets(const struct az_modref *mr, az_loc_t l, bool wr,
+			  const uint32_t **out);
+/** The per-packet instructions that read / write through set @p set. */
+size_t az_modref_set_users(const struct az_modref *mr, uint32_t set, bool wr,
+			   const uint32_t **out);
 /** True if @p vid is a call that may reach unmodelled code. */
 bool az_modref_is_wild(const struct az_modref *mr, uint32_t vid);
 /** All per-packet wild calls (vids). */
 size_t az_modref_wild(const struct az_modref *mr, const uint32_t **out);
-
-/** Per-packet instructions that may read / write location @p l. */
-size_t az_modref_readers(const struct az_modref *mr, az_loc_t l,
-			 const uint32_t **out);
-size_t az_modref_writers(const struct az_modref *mr, az_loc_t l,
-			 const uint32_t **out);
 
 /** The locations a read (or write, @p wr) of @p len bytes through pointer
  *  @p ptr may touch, with the same refinement as the index's accesses;

@@ -14,24 +14,43 @@
 #define AZ_REASON_MAX	512
 /* Deeper type nesting is a cycle or absurd; fold the rest as one. */
 #define AZ_FOLD_DEPTH_MAX	64
+#define AZ_SET_HASH_SEED	UINT64_C(0x9e3779b97f4a7c15)
+#define AZ_SET_HASH_MUL		UINT64_C(0xff51afd7ed558ccd)
 
 /* --- accesses of one instruction ---------------------------------------- */
 
+/* Starts the group of one pointer's accesses in one role. */
 static int
-az_sink_push(struct az_acc_sink *s, bool wr, az_obj_t o, uint64_t off,
-	     uint64_t len)
+az_sink_begin(struct az_acc_sink *s, bool wr)
 {
-	struct az_access **v = wr ? &s->w : &s->r;
-	size_t *n = wr ? &s->nw : &s->nr;
-
-	if (az_grow((void **)v, wr ? &s->cap_w : &s->cap_r, *n + 1,
-		    sizeof(**v)) != 0)
+	if (az_grow((void **)&s->g, &s->cap_g, s->ng + 1, sizeof(*s->g)) != 0)
 		return -ENOMEM;
-	(*v)[*n].obj = o;
-	(*v)[*n].off = off;
-	(*v)[*n].len = len;
-	(*n)++;
+	s->g[s->ng].first = (uint32_t)s->n;
+	s->g[s->ng].n = 0;
+	s->g[s->ng].wr = wr;
+	s->ng++;
 	return 0;
+}
+
+static int
+az_sink_push(struct az_acc_sink *s, az_obj_t o, uint64_t off, uint64_t len)
+{
+	if (az_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != 0)
+		return -ENOMEM;
+	s->v[s->n].obj = o;
+	s->v[s->n].off = off;
+	s->v[s->n].len = len;
+	s->n++;
+	s->g[s->ng - 1].n++;
+	return 0;
+}
+
+void
+az_sink_fini(struct az_acc_sink *s)
+{
+	free(s->v);
+	free(s->g);
+	memset(s, 0, sizeof(*s));
 }
 
 /* Accesses of @p len bytes at every location pointer @p ptr may hold. */
@@ -43,7 +62,8 @@ az_sink_ptr(const struct az_modref *mr, struct az_acc_sink *s, bool wr,
 	bool refined, done;
 	size_t i, j;
 
-	if (az_pta_points_to(mr->pta, ptr, pts) == -ENOMEM)
+	if (az_pta_points_to(mr->pta, ptr, pts) == -ENOMEM ||
+	    az_sink_begin(s, wr) != 0)
 		return -ENOMEM;
 	refined = az_mr_exact(mr, ptr, pts, &ref);
 	for (i = 0; i < pts->n; i++) {
@@ -52,12 +72,12 @@ az_sink_ptr(const struct az_modref *mr, struct az_acc_sink *s, bool wr,
 			    j < ref.n; j++) {
 			if (ref.v[j].obj != pts->v[i].obj)
 				continue;
-			if (az_sink_push(s, wr, ref.v[j].obj, az_mr_norm(mr,
+			if (az_sink_push(s, ref.v[j].obj, az_mr_norm(mr,
 					 ref.v[j].obj, ref.v[j].off), len) != 0)
 				return -ENOMEM;
 			done = true;
 		}
-		if (!done && az_sink_push(s, wr, pts->v[i].obj, pts->v[i].off,
+		if (!done && az_sink_push(s, pts->v[i].obj, pts->v[i].off,
 					  len) != 0)
 			return -ENOMEM;
 	}
@@ -76,10 +96,8 @@ az_modref_ptr_locs(const struct az_modref *mr, LLVMValueRef ptr, uint64_t len,
 	az_locset_init(&pts);
 	rc = az_sink_ptr(mr, &s, wr, ptr, len, &pts);
 	if (rc == 0)
-		rc = az_mr_resolve(mr, wr ? s.w : s.r, wr ? s.nw : s.nr, wr,
-				   out);
-	free(s.r);
-	free(s.w);
+		rc = az_mr_resolve(mr, s.v, s.n, wr, out);
+	az_sink_fini(&s);
 	az_locset_fini(&pts);
 	return rc;
 }
@@ -146,13 +164,14 @@ az_sink_parts(const struct az_modref *mr, struct az_acc_sink *s, bool wr,
 
 	if (tbl == NULL)
 		return 0;
-	if (az_pta_points_to(mr->pta, tbl, pts) == -ENOMEM)
+	if (az_pta_points_to(mr->pta, tbl, pts) == -ENOMEM ||
+	    az_sink_begin(s, wr) != 0)
 		return -ENOMEM;
 	for (i = 0; i < pts->n; i++)
 		for (k = 0; k < mr->part_tbl.n; k++)
 			if (mr->part_tbl.v[k] == pts->v[i].obj &&
 			    az_pta_obj(mr->pta, mr->part_obj.v[k])->part == part &&
-			    az_sink_push(s, wr, mr->part_obj.v[k], AZ_OFF_ANY,
+			    az_sink_push(s, mr->part_obj.v[k], AZ_OFF_ANY,
 					 AZ_LOC_UNKNOWN_LEN) != 0)
 				return -ENOMEM;
 	return 0;
@@ -332,40 +351,136 @@ az_mr_inst_access(const struct az_modref *mr, LLVMValueRef inst,
 	}
 }
 
+/* --- access sets ---------------------------------------------------------- */
+
 static int
-az_raw_append(struct az_modref *mr, const struct az_access *a, size_t n)
+az_access_cmp(const void *a, const void *b)
 {
-	if (az_grow((void **)&mr->raw, &mr->cap_raw, mr->n_raw + n + 1,
+	const struct az_access *x = a, *y = b;
+
+	if (x->obj != y->obj)
+		return x->obj < y->obj ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* A multiplicative hash over the accesses' words, mixed at the end. */
+static uint32_t
+az_set_hash(const struct az_access *a, size_t n)
+{
+	uint64_t h = AZ_SET_HASH_SEED ^ n;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h = (h ^ a[i].obj) * AZ_SET_HASH_MUL;
+		h = (h ^ a[i].off) * AZ_SET_HASH_MUL;
+		h = (h ^ a[i].len) * AZ_SET_HASH_MUL;
+	}
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static int
+az_set_tab_grow(struct az_modref *mr)
+{
+	size_t cap = mr->set_tab_cap ? mr->set_tab_cap * 2 : 1024, i, j;
+	uint32_t *tab = malloc(cap * sizeof(*tab));
+
+	if (tab == NULL)
+		return -ENOMEM;
+	memset(tab, 0xff, cap * sizeof(*tab));
+	for (i = 0; i < mr->n_sets; i++) {
+		for (j = mr->sets[i].hash & (cap - 1); tab[j] != UINT32_MAX;
+		     j = (j + 1) & (cap - 1))
+			;
+		tab[j] = (uint32_t)i;
+	}
+	free(mr->set_tab);
+	mr->set_tab = tab;
+	mr->set_tab_cap = cap;
+	return 0;
+}
+
+/* The id of the set of accesses @p a (sorted and made unique here). */
+static int
+az_mr_intern(struct az_modref *mr, struct az_access *a, size_t n,
+	     uint32_t *id)
+{
+	struct az_aset *set;
+	size_t i, k = 0, j;
+	uint32_t h;
+
+	/* The pointer analysis hands sets out sorted; refined ones may not
+	 * be. */
+	for (i = 1; i < n && az_access_cmp(&a[i - 1], &a[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(a, n, sizeof(*a), az_access_cmp);
+	for (i = 0; i < n; i++)
+		if (k == 0 || az_access_cmp(&a[k - 1], &a[i]) != 0)
+			a[k++] = a[i];
+	h = az_set_hash(a, k);
+	if ((mr->n_sets + 1) * 2 > mr->set_tab_cap && az_set_tab_grow(mr))
+		return -ENOMEM;
+	for (j = h & (mr->set_tab_cap - 1); mr->set_tab[j] != UINT32_MAX;
+	     j = (j + 1) & (mr->set_tab_cap - 1)) {
+		set = &mr->sets[mr->set_tab[j]];
+		if (set->hash == h && set->n_raw == k &&
+		    memcmp(mr->raw + set->raw, a, k * sizeof(*a)) == 0) {
+			*id = mr->set_tab[j];
+			return 0;
+		}
+	}
+	if (az_grow((void **)&mr->sets, &mr->cap_sets, mr->n_sets + 1,
+		    sizeof(*mr->sets)) != 0 ||
+	    az_grow((void **)&mr->raw, &mr->cap_raw, mr->n_raw + k + 1,
 		    sizeof(*mr->raw)) != 0)
 		return -ENOMEM;
-	memcpy(mr->raw + mr->n_raw, a, n * sizeof(*a));
-	mr->n_raw += n;
+	set = &mr->sets[mr->n_sets];
+	memset(set, 0, sizeof(*set));
+	set->raw = (uint32_t)mr->n_raw;
+	set->n_raw = (uint32_t)k;
+	set->hash = h;
+	memcpy(mr->raw + mr->n_raw, a, k * sizeof(*a));
+	mr->n_raw += k;
+	mr->set_tab[j] = (uint32_t)mr->n_sets;
+	*id = (uint32_t)mr->n_sets++;
 	return 0;
 }
 
 int
-az_mr_store_rec(struct az_modref *mr, uint32_t vid,
-		const struct az_acc_sink *s)
+az_mr_store_rec(struct az_modref *mr, uint32_t vid, struct az_acc_sink *s)
 {
 	struct az_acc_rec *r;
+	uint32_t first = (uint32_t)mr->n_uses, id;
+	size_t g;
 
-	if (s->nr == 0 && s->nw == 0 && !s->wild)
+	for (g = 0; g < s->ng; g++) {
+		if (s->g[g].n == 0)
+			continue;
+		if (az_mr_intern(mr, s->v + s->g[g].first, s->g[g].n, &id) ||
+		    az_grow((void **)&mr->uses, &mr->cap_uses, mr->n_uses + 1,
+			    sizeof(*mr->uses)) != 0)
+			return -ENOMEM;
+		mr->uses[mr->n_uses].set = id;
+		mr->uses[mr->n_uses].wr = s->g[g].wr;
+		mr->n_uses++;
+		if (s->g[g].wr)
+			mr->sets[id].used_w = true;
+		else
+			mr->sets[id].used_r = true;
+	}
+	if (mr->n_uses == first && !s->wild)
 		return 0;
 	if (az_grow((void **)&mr->accs, &mr->cap_accs, mr->n_accs + 1,
 		    sizeof(*mr->accs)) != 0)
 		return -ENOMEM;
 	r = &mr->accs[mr->n_accs];
-	memset(r, 0, sizeof(*r));
 	r->vid = vid;
+	r->use = first;
+	r->n_use = (uint32_t)mr->n_uses - first;
 	r->wild = s->wild;
-	r->raw_r = (uint32_t)mr->n_raw;
-	r->n_raw_r = (uint32_t)s->nr;
-	if (az_raw_append(mr, s->r, s->nr) != 0)
-		return -ENOMEM;
-	r->raw_w = (uint32_t)mr->n_raw;
-	r->n_raw_w = (uint32_t)s->nw;
-	if (az_raw_append(mr, s->w, s->nw) != 0)
-		return -ENOMEM;
 	if (s->wild && az_u32vec_push(&mr->wild, vid) != 0)
 		return -ENOMEM;
 	mr->acc_of[vid] = (uint32_t)mr->n_accs++;
@@ -481,7 +596,6 @@ struct az_mark {
 	struct az_result *r;
 	struct az_robj *ro;
 	const char *reason;
-	size_t n;
 };
 
 static void
@@ -489,8 +603,7 @@ az_mark_cb(void *arg, uint64_t lo, uint64_t hi)
 {
 	struct az_mark *mk = arg;
 
-	mk->n += az_result_mark(mk->r, mk->ro, AZ_FLAG_UPDATEABLE, lo, hi,
-				mk->reason);
+	az_result_mark(mk->r, mk->ro, AZ_FLAG_UPDATEABLE, lo, hi, mk->reason);
 }
 
 /* "written by f (file:line)", or "... by memcpy in f" for a call. */
@@ -518,42 +631,85 @@ az_write_reason(const struct az_modref *mr, struct az_result *r,
 	return buf;
 }
 
-static int
-az_mark_target(void *arg, const struct az_robj *ro, uint64_t lo, uint64_t hi)
-{
-	struct az_mark *mk = arg;
+/* What az_modref_mark() knows of an access set. */
+#define AZ_SET_UNSEEN		0
+#define AZ_SET_PRIVATE		1	/* marked, touches no persistent object */
+#define AZ_SET_PERSISTENT	2
 
-	mk->ro = (struct az_robj *)ro;
-	az_mark_cb(mk, lo, hi);
-	mk->n++;
-	return 0;
+/* Marks what one store-like instruction may write; true if it may write
+ * persistent state at all. */
+static bool
+az_mark_rec(struct az_modref *mr, struct az_result *r,
+	    const struct az_acc_rec *rec, uint8_t *done, char *reason,
+	    size_t size)
+{
+	struct az_mark mk = { r, NULL, NULL };
+	const struct az_use *u = mr->uses + rec->use;
+	const struct az_access *a;
+	bool persistent = false;
+	size_t k, i, n;
+
+	for (k = 0; k < rec->n_use; k++, u++) {
+		if (!u->wr)
+			continue;
+		/* A set is marked once, with the reason of its first writer:
+		 * its other writers write the same fields. */
+		persistent |= done[u->set] == AZ_SET_PERSISTENT;
+		if (done[u->set] != AZ_SET_UNSEEN)
+			continue;
+		done[u->set] = AZ_SET_PRIVATE;
+		n = az_modref_set_raw(mr, u->set, &a);
+		for (i = 0; i < n; i++) {
+			mk.ro = az_result_obj(r, a[i].obj);
+			if (mk.ro == NULL)
+				continue;
+			if (mk.reason == NULL)
+				mk.reason = az_write_reason(mr, r,
+					mr->vals[rec->vid], reason, size);
+			done[u->set] = AZ_SET_PERSISTENT;
+			persistent = true;
+			az_modref_fold(mr, &a[i], az_mark_cb, &mk);
+		}
+	}
+	for (i = 0; rec->wild && i < r->n_objs; i++) {
+		if (!az_pta_obj(mr->pta, r->objs[i].obj)->escaped)
+			continue;
+		if (mk.reason == NULL)
+			mk.reason = az_write_reason(mr, r, mr->vals[rec->vid],
+						    reason, size);
+		az_result_mark(r, &r->objs[i], AZ_FLAG_UPDATEABLE, AZ_OFF_ANY,
+			       AZ_OFF_ANY, mk.reason);
+		persistent = true;
+	}
+	return persistent;
 }
 
 int
 az_modref_mark(struct az_modref *mr, struct az_result *r)
 {
 	char reason[AZ_REASON_MAX];
-	struct az_mark mk = { r, NULL, reason, 0 };
-	size_t a;
-	int rc;
+	const struct az_acc_rec *rec;
+	uint8_t *done;
+	size_t a, k;
+	bool writes;
 
+	done = calloc(mr->n_sets + 1, 1);
+	if (done == NULL)
+		return -ENOMEM;
 	r->sum.stores_total = 0;
 	r->sum.stores_to_persistent = 0;
 	for (a = 0; a < mr->n_accs; a++) {
-		const struct az_acc_rec *rec = &mr->accs[a];
-
-		if (rec->n_raw_w == 0 && !rec->wild)
+		rec = &mr->accs[a];
+		for (k = 0, writes = rec->wild; k < rec->n_use && !writes; k++)
+			writes = mr->uses[rec->use + k].wr;
+		if (!writes)
 			continue;
 		r->sum.stores_total++;
-		az_write_reason(mr, r, mr->vals[rec->vid], reason,
-				sizeof(reason));
-		mk.n = 0;
-		rc = az_modref_targets(mr, r, mr->vals[rec->vid],
-				       az_mark_target, &mk);
-		if (rc != 0)
-			return rc;
-		r->sum.stores_to_persistent += mk.n != 0;
+		r->sum.stores_to_persistent += az_mark_rec(mr, r, rec, done,
+							   reason,
+							   sizeof(reason));
 	}
+	free(done);
 	return 0;
 }
 
@@ -581,23 +737,25 @@ az_modref_targets(const struct az_modref *mr, const struct az_result *r,
 	struct az_tgt t = { r, NULL, cb, arg, 0 };
 	struct az_acc_sink s;
 	struct az_locset pts;
-	size_t i;
+	size_t g, i;
 
 	memset(&s, 0, sizeof(s));
 	az_locset_init(&pts);
 	t.rc = az_mr_inst_access(mr, inst, &s, &pts);
-	for (i = 0; i < s.nw && t.rc == 0; i++) {
-		t.ro = az_result_obj(r, s.w[i].obj);
-		if (t.ro != NULL)
-			az_modref_fold(mr, &s.w[i], az_tgt_fold, &t);
+	for (g = 0; g < s.ng && t.rc == 0; g++) {
+		for (i = s.g[g].first; s.g[g].wr && t.rc == 0 &&
+		     i < s.g[g].first + s.g[g].n; i++) {
+			t.ro = az_result_obj(r, s.v[i].obj);
+			if (t.ro != NULL)
+				az_modref_fold(mr, &s.v[i], az_tgt_fold, &t);
+		}
 	}
 	for (i = 0; s.wild && i < r->n_objs && t.rc == 0; i++) {
 		t.ro = &r->objs[i];
 		if (az_pta_obj(mr->pta, t.ro->obj)->escaped)
 			t.rc = cb(arg, t.ro, AZ_OFF_ANY, AZ_OFF_ANY);
 	}
-	free(s.r);
-	free(s.w);
+	az_sink_fini(&s);
 	az_locset_fini(&pts);
 	return t.rc;
 }

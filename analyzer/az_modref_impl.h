@@ -15,20 +15,38 @@
 #include "az_modref.h"
 #include "az_util.h"
 
-/* Accesses of one per-packet instruction: ranges of raw[] and locids[]. */
+/*
+ * An access set: the (object, offset, length) accesses one pointer makes,
+ * interned, since a program has many more accesses than distinct points-to
+ * sets. Its locations are resolved once per role it is used in.
+ */
+struct az_aset {
+	uint32_t raw, n_raw;		/* in raw[] */
+	uint32_t rloc, n_rloc;		/* in locids[], as read */
+	uint32_t wloc, n_wloc;		/* in locids[], as written */
+	uint32_t hash;
+	bool used_r, used_w;
+};
+
+/* Accesses of one per-packet instruction: its uses of access sets. */
 struct az_acc_rec {
 	uint32_t vid;
-	uint32_t raw_r, n_raw_r;
-	uint32_t raw_w, n_raw_w;
-	uint32_t rd, n_rd;
-	uint32_t wr, n_wr;
+	uint32_t use, n_use;		/* in uses[] */
 	bool wild;
 };
 
-/* What az_mr_inst_access() collects for one instruction. */
+/* What az_mr_inst_access() collects for one instruction: accesses in
+ * groups, one group per pointer and role. */
+struct az_sink_grp {
+	uint32_t first, n;
+	bool wr;
+};
+
 struct az_acc_sink {
-	struct az_access *r, *w;
-	size_t nr, nw, cap_r, cap_w;
+	struct az_access *v;
+	size_t n, cap;
+	struct az_sink_grp *g;
+	size_t ng, cap_g;
 	bool wild;
 };
 
@@ -91,6 +109,12 @@ struct az_modref {
 	uint32_t *acc_of;		/* vid -> accs index, UINT32_MAX */
 	struct az_acc_rec *accs;
 	size_t n_accs, cap_accs;
+	struct az_use *uses;
+	size_t n_uses, cap_uses;
+	struct az_aset *sets;
+	size_t n_sets, cap_sets;
+	uint32_t *set_tab;		/* hash table of set ids */
+	size_t set_tab_cap;
 	struct az_access *raw;
 	size_t n_raw, cap_raw;
 	uint32_t *locids;
@@ -100,9 +124,10 @@ struct az_modref {
 	size_t n_locs;
 	uint32_t *obj_first, *obj_n;
 	uint8_t *loc_escaped;
-	/* per location: readers and writers (CSR over vids) */
-	uint32_t *rd_start, *rd_v;
-	uint32_t *wr_start, *wr_v;
+	/* per location: the sets that read / write it; per set: the
+	 * instructions that read / write through it (CSR) */
+	uint32_t *lr_start, *lr_v, *lw_start, *lw_v;
+	uint32_t *sr_start, *sr_v, *sw_start, *sw_v;
 	struct az_u32vec wild;
 	/* sa_table parts: (table object, key or value object) pairs */
 	struct az_u32vec part_tbl, part_obj;
@@ -126,9 +151,11 @@ uint64_t az_mr_norm(const struct az_modref *mr, az_obj_t o, uint64_t off);
  * @return 0 or -ENOMEM. */
 int az_mr_inst_access(const struct az_modref *mr, LLVMValueRef inst,
 		      struct az_acc_sink *s, struct az_locset *pts);
-/* Records @p s as the accesses of per-packet instruction @p vid. */
+/* Records @p s as the accesses of per-packet instruction @p vid,
+ * interning its groups as access sets. */
 int az_mr_store_rec(struct az_modref *mr, uint32_t vid,
-		    const struct az_acc_sink *s);
+		    struct az_acc_sink *s);
+void az_sink_fini(struct az_acc_sink *s);
 /* Location ids the accesses cover, sorted and unique, into @p out. */
 int az_mr_resolve(const struct az_modref *mr, const struct az_access *acc,
 		  size_t n, bool wr, struct az_u32vec *out);

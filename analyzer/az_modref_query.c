@@ -194,42 +194,57 @@ az_rec(const struct az_modref *mr, uint32_t vid)
 }
 
 size_t
-az_modref_reads(const struct az_modref *mr, uint32_t vid, const az_loc_t **out)
+az_modref_n_sets(const struct az_modref *mr)
 {
-	const struct az_acc_rec *r = az_rec(mr, vid);
-
-	*out = r != NULL ? mr->locids + r->rd : NULL;
-	return r != NULL ? r->n_rd : 0;
+	return mr->n_sets;
 }
 
 size_t
-az_modref_writes(const struct az_modref *mr, uint32_t vid,
-		 const az_loc_t **out)
+az_modref_uses(const struct az_modref *mr, uint32_t vid,
+	       const struct az_use **out)
 {
 	const struct az_acc_rec *r = az_rec(mr, vid);
 
-	*out = r != NULL ? mr->locids + r->wr : NULL;
-	return r != NULL ? r->n_wr : 0;
+	*out = r != NULL ? mr->uses + r->use : NULL;
+	return r != NULL ? r->n_use : 0;
 }
 
 size_t
-az_modref_raw_reads(const struct az_modref *mr, uint32_t vid,
-		    const struct az_access **out)
+az_modref_set_raw(const struct az_modref *mr, uint32_t set,
+		  const struct az_access **out)
 {
-	const struct az_acc_rec *r = az_rec(mr, vid);
-
-	*out = r != NULL ? mr->raw + r->raw_r : NULL;
-	return r != NULL ? r->n_raw_r : 0;
+	*out = mr->raw + mr->sets[set].raw;
+	return mr->sets[set].n_raw;
 }
 
 size_t
-az_modref_raw_writes(const struct az_modref *mr, uint32_t vid,
-		     const struct az_access **out)
+az_modref_set_locs(const struct az_modref *mr, uint32_t set, bool wr,
+		   const az_loc_t **out)
 {
-	const struct az_acc_rec *r = az_rec(mr, vid);
+	const struct az_aset *s = &mr->sets[set];
 
-	*out = r != NULL ? mr->raw + r->raw_w : NULL;
-	return r != NULL ? r->n_raw_w : 0;
+	*out = mr->locids + (wr ? s->wloc : s->rloc);
+	return wr ? s->n_wloc : s->n_rloc;
+}
+
+size_t
+az_modref_loc_sets(const struct az_modref *mr, az_loc_t l, bool wr,
+		   const uint32_t **out)
+{
+	const uint32_t *start = wr ? mr->lw_start : mr->lr_start;
+
+	*out = (wr ? mr->lw_v : mr->lr_v) + start[l];
+	return start[l + 1] - start[l];
+}
+
+size_t
+az_modref_set_users(const struct az_modref *mr, uint32_t set, bool wr,
+		    const uint32_t **out)
+{
+	const uint32_t *start = wr ? mr->sw_start : mr->sr_start;
+
+	*out = (wr ? mr->sw_v : mr->sr_v) + start[set];
+	return start[set + 1] - start[set];
 }
 
 bool
@@ -245,18 +260,4 @@ az_modref_wild(const struct az_modref *mr, const uint32_t **out)
 {
 	*out = mr->wild.v;
 	return mr->wild.n;
-}
-
-size_t
-az_modref_readers(const struct az_modref *mr, az_loc_t l, const uint32_t **out)
-{
-	*out = mr->rd_v + mr->rd_start[l];
-	return mr->rd_start[l + 1] - mr->rd_start[l];
-}
-
-size_t
-az_modref_writers(const struct az_modref *mr, az_loc_t l, const uint32_t **out)
-{
-	*out = mr->wr_v + mr->wr_start[l];
-	return mr->wr_start[l + 1] - mr->wr_start[l];
 }

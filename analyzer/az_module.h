@@ -170,9 +170,11 @@ const struct az_type *az_module_ir_type(struct az_module *m, LLVMTypeRef ty);
 
 /**
  * The leaf member of @p t covering byte @p off, with arrays folded to
- * their element (offset modulo element size), as the report names fields:
- * "pool.n", "sessions[].ext_port", "buf[]". Scalars and unknown types
- * give the empty name "". @p field_off / @p field_size (may be NULL) get
+ * their element (offset modulo element size), as the report names fields,
+ * relative to the object: "pool.n", "sessions[].ext_port", "buf[]"; an
+ * object that is itself an array gives "[].port" (prefix the object's
+ * name). Scalars and unknown types give the empty name "". In a union the
+ * first member covering @p off is taken. @p field_off / @p field_size (may be NULL) get
  * the leaf's folded offset and size.
  * @return 0; -ERANGE if @p off is outside a known size; -ENOSPC if the
  *   name did not fit (truncated).
@@ -185,8 +187,9 @@ typedef int (*az_type_leaf_cb)(void *arg, const char *name, uint64_t off,
 			       uint64_t size, const struct az_type *type);
 
 /** Calls @p cb for every leaf of @p t in offset order, arrays folded
- *  (one visit per element member). Stops at and returns the first
- *  non-zero return of @p cb; 0 otherwise. */
+ *  (one visit per element member), every member of a union (they
+ *  overlap). Stops at and returns the first non-zero return of @p cb;
+ *  0 otherwise. */
 int az_type_leaves(const struct az_type *t, az_type_leaf_cb cb, void *arg);
 
 /**

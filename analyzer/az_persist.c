@@ -12,10 +12,13 @@
 #include <string.h>
 
 #include "az_dom.h"
+#include "az_modref.h"
 #include "az_persist.h"
 
 #define AZ_LOC_BUF	512
 #define AZ_NAME_BUF	512
+/* Deeper chains of casts and GEPs over one local: give up, it carries. */
+#define AZ_LIVE_DEPTH	16
 
 static const char *
 az_loc_text(char *buf, size_t size, const struct az_srcloc *loc)
@@ -105,69 +108,149 @@ az_add_heap(struct az_result *r, az_obj_t o)
 	return az_result_add(r, &d);
 }
 
-/* Whether load @p ld of alloca @p a is preceded, in every iteration, by
- * a store that overwrites all of @p a: a store in the loop that dominates
- * it (within its block: comes before it). */
-static bool
-az_load_killed(const struct az_entry *e, struct az_dom *dom, LLVMValueRef a,
-	       LLVMValueRef ld, struct az_module *m)
-{
-	LLVMBasicBlockRef lb = LLVMGetInstructionParent(ld), sb;
-	uint64_t size = LLVMABISizeOfType(az_module_target_data(m),
-					  LLVMGetAllocatedType(a));
-	LLVMValueRef st, i;
-	LLVMUseRef use;
+/* Uses of a loop procedure's local, for az_live_across(). */
+struct az_live {
+	const struct az_entry *e;
+	LLVMTargetDataRef td;
+	uint64_t size;
+	bool escaped;		/* unknown code may keep its address */
+	bool live;		/* decided: it carries values */
+	struct az_ptrvec kills;	/* stores of all of it, in the loop */
+	struct az_ptrvec reads;	/* what may read it, in the loop */
+};
 
-	for (use = LLVMGetFirstUse(a); use != NULL; use = LLVMGetNextUse(use)) {
-		st = LLVMGetUser(use);
-		if (LLVMIsAStoreInst(st) == NULL || LLVMGetOperand(st, 1) != a ||
-		    LLVMStoreSizeOfType(az_module_target_data(m), LLVMTypeOf(
-			LLVMGetOperand(st, 0))) < size)
-			continue;
-		sb = LLVMGetInstructionParent(st);
-		if (!az_entry_in_loop(e, sb))
-			continue;
-		if (sb != lb) {
-			if (az_dom_dominates(dom, az_dom_index(dom, sb),
-					     az_dom_index(dom, lb)))
-				return true;
-			continue;
-		}
-		for (i = st; i != NULL && i != ld; i = LLVMGetNextInstruction(i))
-			;
-		if (i == ld)
-			return true;
+/* Offset meaning "not known": such an access kills nothing. */
+#define AZ_LIVE_OFF_UNKNOWN	INT64_MIN
+
+static void
+az_live_note(struct az_live *lv, struct az_ptrvec *v, LLVMValueRef i)
+{
+	if (az_entry_in_loop(lv->e, LLVMGetInstructionParent(i)) &&
+	    az_ptrvec_push(v, i) != 0)
+		lv->live = true;
+}
+
+static void
+az_live_call(struct az_live *lv, LLVMValueRef call, LLVMValueRef ptr,
+	     int64_t off)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	const char *name;
+	uint64_t len;
+
+	if (callee == ptr) {
+		lv->live = true;
+		return;
 	}
-	return false;
+	name = LLVMIsAFunction(callee) != NULL ? az_module_fn_name(callee) : "";
+	if (strncmp(name, "llvm.dbg.", 9) == 0 ||
+	    strncmp(name, "llvm.lifetime.", 14) == 0)
+		return;
+	if ((strncmp(name, "llvm.memset", 11) == 0 ||
+	     strncmp(name, "llvm.memcpy", 11) == 0) &&
+	    LLVMGetOperand(call, 0) == ptr) {
+		len = LLVMIsAConstantInt(LLVMGetOperand(call, 2)) != NULL ?
+			LLVMConstIntGetZExtValue(LLVMGetOperand(call, 2)) : 0;
+		if (off == 0 && len >= lv->size)
+			az_live_note(lv, &lv->kills, call);
+		if (strncmp(name, "llvm.memset", 11) == 0)
+			return;
+	}
+	/* A callee reads through the pointer, or keeps it where code
+	 * outside the loop's sight may read it. */
+	if (lv->escaped && strncmp(name, "llvm.", 5) != 0)
+		lv->live = true;
+	az_live_note(lv, &lv->reads, call);
+}
+
+/* Collects the kills and reads of the local through @p ptr, which is
+ * @p off bytes into it. */
+static void
+az_live_uses(struct az_live *lv, LLVMValueRef ptr, int64_t off,
+	     unsigned int depth)
+{
+	LLVMValueRef u;
+	LLVMUseRef use;
+	int64_t k;
+
+	for (use = LLVMGetFirstUse(ptr); use != NULL && !lv->live &&
+	     depth < AZ_LIVE_DEPTH; use = LLVMGetNextUse(use)) {
+		u = LLVMGetUser(use);
+		if (LLVMIsAStoreInst(u) != NULL) {
+			if (LLVMGetOperand(u, 0) == ptr)
+				lv->live = true;
+			else if (off == 0 && LLVMStoreSizeOfType(lv->td,
+				 LLVMTypeOf(LLVMGetOperand(u, 0))) >= lv->size)
+				az_live_note(lv, &lv->kills, u);
+		} else if (LLVMIsALoadInst(u) != NULL) {
+			az_live_note(lv, &lv->reads, u);
+		} else if (LLVMIsABitCastInst(u) != NULL ||
+			   LLVMIsAAddrSpaceCastInst(u) != NULL) {
+			az_live_uses(lv, u, off, depth + 1);
+		} else if (LLVMIsAGetElementPtrInst(u) != NULL) {
+			if (off == AZ_LIVE_OFF_UNKNOWN ||
+			    !az_modref_gep_offset(lv->td, u, &k))
+				k = AZ_LIVE_OFF_UNKNOWN;
+			else
+				k += off;
+			az_live_uses(lv, u, k, depth + 1);
+		} else if (LLVMIsACallInst(u) != NULL) {
+			az_live_call(lv, u, ptr, off);
+		} else {
+			lv->live = true;
+		}
+	}
+	if (depth >= AZ_LIVE_DEPTH)
+		lv->live = true;
+}
+
+/* True if instruction @p a comes first in every iteration's path to
+ * @p b: it dominates b's block, or precedes b in the same block. */
+static bool
+az_live_before(struct az_dom *dom, LLVMValueRef a, LLVMValueRef b)
+{
+	LLVMBasicBlockRef ab = LLVMGetInstructionParent(a);
+	LLVMBasicBlockRef bb = LLVMGetInstructionParent(b);
+	LLVMValueRef i;
+
+	if (ab != bb)
+		return az_dom_dominates(dom, az_dom_index(dom, ab),
+					az_dom_index(dom, bb));
+	for (i = a; i != NULL && i != b; i = LLVMGetNextInstruction(i))
+		;
+	return i == b;
 }
 
 /*
  * Whether a local of the loop procedure carries a value from one
- * iteration to the next: it does unless it is only loaded and stored
- * directly, and every load in the loop is preceded in its iteration by a
- * store of the whole variable. Anything else (its address taken, partial
- * stores) counts as carrying.
+ * iteration to the next: it does unless every read of it in the loop
+ * (loads, calls given its address) comes after a store of all of it in
+ * the same iteration. Its address kept anywhere else counts as carrying.
  */
 static bool
-az_live_across(const struct az_entry *e, struct az_dom *dom, LLVMValueRef a,
-	       struct az_module *m)
+az_live_across(struct az_result *r, const struct az_entry *e,
+	       struct az_dom *dom, LLVMValueRef a)
 {
-	LLVMValueRef u;
-	LLVMUseRef use;
+	struct az_live lv;
+	size_t i, k;
+	bool killed;
 
-	for (use = LLVMGetFirstUse(a); use != NULL; use = LLVMGetNextUse(use)) {
-		u = LLVMGetUser(use);
-		if (LLVMIsAStoreInst(u) != NULL && LLVMGetOperand(u, 1) == a)
-			continue;
-		if (LLVMIsADbgInfoIntrinsic(u) != NULL)
-			continue;
-		if (LLVMIsALoadInst(u) == NULL)
-			return true;
-		if (az_entry_in_loop(e, LLVMGetInstructionParent(u)) &&
-		    !az_load_killed(e, dom, a, u, m))
-			return true;
+	memset(&lv, 0, sizeof(lv));
+	lv.e = e;
+	lv.td = az_module_target_data(r->m);
+	lv.size = LLVMABISizeOfType(lv.td, LLVMGetAllocatedType(a));
+	lv.escaped = az_pta_obj(r->pta, az_pta_obj_of(r->pta, a))->escaped;
+	az_live_uses(&lv, a, 0, 0);
+	for (i = 0; i < lv.reads.n && !lv.live; i++) {
+		for (k = 0, killed = false; k < lv.kills.n && !killed; k++)
+			killed = lv.kills.v[k] != lv.reads.v[i] &&
+				 az_live_before(dom, lv.kills.v[k],
+						lv.reads.v[i]);
+		lv.live = !killed;
 	}
-	return false;
+	az_ptrvec_fini(&lv.kills);
+	az_ptrvec_fini(&lv.reads);
+	return lv.live;
 }
 
 static int
@@ -188,7 +271,7 @@ az_add_loop_locals(struct az_result *r, const struct az_entry *e)
 
 		o = az_pta_obj_of(r->pta, a);
 		if (o == AZ_OBJ_NONE || az_result_obj(r, o) != NULL ||
-		    !az_live_across(e, dom, a, r->m))
+		    !az_live_across(r, e, dom, a))
 			continue;
 		rc = az_add_var(r, o, AZ_POBJ_LOOP_LOCAL, a,
 				LLVMGetAllocatedType(a), e->func);

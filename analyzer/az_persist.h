@@ -16,9 +16,10 @@
  *   left out; with debug info, so are compiler-made globals without a
  *   source variable.
  * - Loop-locals are the loop procedure's allocas that az_entry found used
- *   in the loop, less those that cannot carry a value between iterations
- *   (only loaded and stored directly, each load in the loop preceded in
- *   its iteration by a store of the whole variable). For a pcap_loop /
+ *   in the loop, less those that cannot carry a value between iterations:
+ *   every read of them in the loop (a load, a call given their address)
+ *   comes after a store of the whole variable in the same iteration, and
+ *   their address is kept nowhere. For a pcap_loop /
  *   pcap_dispatch entry, the locals of the function calling it that its
  *   arguments (the user pointer) reach are loop-locals too.
  * - Heap objects are reachable when a persistent object may hold a

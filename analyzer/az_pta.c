@@ -11,10 +11,6 @@
 
 #include "az_pta_impl.h"
 
-/* Offsets into objects of unknown type and size beyond this are taken
- * as a sign of arithmetic the analysis cannot follow. */
-#define AZ_RAW_OFF_MAX		(1ull << 20)
-#define AZ_TYPE_DEPTH_MAX	64
 #define AZ_NS_PER_S		1e9
 
 static const char *const az_approx_names[] = {
@@ -68,6 +64,8 @@ az_pta_new_node(struct az_pta *p)
 		p->succ = az_pta_grow(p->succ, &c, cap, sizeof(*p->succ));
 		c = p->cap_nodes;
 		p->cx = az_pta_grow(p->cx, &c, cap, sizeof(*p->cx));
+		c = p->cap_nodes;
+		p->nold = az_pta_grow(p->nold, &c, cap, sizeof(*p->nold));
 		p->cap_nodes = (uint32_t)cap;
 	}
 	p->rep[n] = n;
@@ -76,6 +74,7 @@ az_pta_new_node(struct az_pta *p)
 	memset(&p->old[n], 0, sizeof(p->old[n]));
 	memset(&p->succ[n], 0, sizeof(p->succ[n]));
 	p->cx[n] = NULL;
+	p->nold[n] = 0;
 	p->n_nodes++;
 	return n;
 }
@@ -119,6 +118,7 @@ az_pta_new_obj(struct az_pta *p, enum az_obj_kind kind, LLVMValueRef site,
 	o->info.table = AZ_OBJ_NONE;
 	o->keys = AZ_OBJ_NONE;
 	o->values = AZ_OBJ_NONE;
+	o->last_watch = UINT32_MAX;
 	if (type != NULL && LLVMTypeIsSized(type)) {
 		o->info.type = type;
 		o->info.size = LLVMABISizeOfType(p->td, type);
@@ -177,8 +177,12 @@ az_loc_create(struct az_pta *p, az_obj_t oid, uint64_t off, uint32_t at)
 		az_pta_add_edge(p, node, p->esc);
 		az_pta_add_edge(p, p->esc, node);
 	}
-	for (i = 0; i < p->objs[oid].watch.n; i++)
-		az_pta_trigger(p, p->objs[oid].watch.v[i]);
+	for (i = 0; i < p->objs[oid].watch.n; i++) {
+		if (az_u32vec_push(&p->mc_redo, p->objs[oid].watch.v[i]) < 0 ||
+		    az_u32vec_push(&p->mc_redo, oid) < 0)
+			az_pta_nomem(p);
+		p->changed = true;
+	}
 	return loc;
 }
 
@@ -210,6 +214,29 @@ az_pta_obj_node(struct az_pta *p, az_obj_t o, uint64_t off)
 	return p->locs[loc].node;
 }
 
+uint32_t
+az_pta_loc_at(struct az_pta *p, uint32_t loc, int64_t off, LLVMValueRef why)
+{
+	az_obj_t o = p->locs[loc].obj;
+	uint64_t at, hit;
+	uint32_t r;
+
+	if (p->objs[o].info.collapsed)
+		return az_pta_loc(p, o, AZ_OFF_ANY);
+	hit = az_pairmap_get(&p->at_cache, loc, (uint64_t)off);
+	if (hit != AZ_PAIRMAP_NONE)
+		return (uint32_t)hit;
+	at = p->locs[loc].off + (uint64_t)off;
+	/* Out of the object (a pointer walked past its end): say where. */
+	if (az_pta_norm(p, o, at) == AZ_OFF_ANY)
+		az_pta_collapse(p, o, why);
+	r = az_pta_loc(p, o, at);
+	if (!p->objs[o].info.collapsed &&
+	    az_pairmap_put(&p->at_cache, loc, (uint64_t)off, r) < 0)
+		az_pta_nomem(p);
+	return r;
+}
+
 void
 az_pta_collapse(struct az_pta *p, az_obj_t oid, LLVMValueRef why)
 {
@@ -237,116 +264,6 @@ az_pta_collapse(struct az_pta *p, az_obj_t oid, LLVMValueRef why)
 				  az_pta_obj_name(p, oid, name, sizeof(name)),
 				  why, "all fields of the object are one "
 				  "location (unknown offset)");
-}
-
-/* Walks type @p ty to byte @p off, folding arrays to their first
- * element; AZ_OFF_ANY when @p off is past the end. */
-static uint64_t
-az_norm_type(struct az_pta *p, LLVMTypeRef ty, uint64_t off)
-{
-	uint64_t base = 0, size, es;
-	unsigned int depth, idx;
-
-	for (depth = 0; depth < AZ_TYPE_DEPTH_MAX; depth++) {
-		if (!LLVMTypeIsSized(ty))
-			break;
-		size = LLVMABISizeOfType(p->td, ty);
-		if (off >= size && size != 0)
-			return AZ_OFF_ANY;
-		switch (LLVMGetTypeKind(ty)) {
-		case LLVMStructTypeKind:
-			if (LLVMCountStructElementTypes(ty) == 0)
-				return base + off;
-			idx = LLVMElementAtOffset(p->td, ty, off);
-			es = LLVMOffsetOfElement(p->td, ty, idx);
-			base += es;
-			off -= es;
-			ty = LLVMStructGetTypeAtIndex(ty, idx);
-			break;
-		case LLVMArrayTypeKind:
-		case LLVMVectorTypeKind:
-			ty = LLVMGetElementType(ty);
-			es = LLVMTypeIsSized(ty) ? LLVMABISizeOfType(p->td, ty)
-						 : 0;
-			if (es == 0)
-				return base + off;
-			off %= es;
-			break;
-		default:
-			return base + off;
-		}
-	}
-	return base + off;
-}
-
-uint64_t
-az_pta_norm(struct az_pta *p, az_obj_t oid, uint64_t off)
-{
-	const struct az_obj_info *in = &p->objs[oid].info;
-
-	if (in->collapsed || off == AZ_OFF_ANY)
-		return AZ_OFF_ANY;
-	if (in->type == NULL || in->size == 0 || p->objs[oid].raw) {
-		if (in->size != 0)
-			return off < in->size ? off : AZ_OFF_ANY;
-		return off < AZ_RAW_OFF_MAX ? off : AZ_OFF_ANY;
-	}
-	if (in->is_array)
-		off %= in->size;
-	return az_norm_type(p, in->type, off);
-}
-
-/* Is there an array with elements of @p stride bytes around byte @p off
- * of type @p ty (the variable index then stays within folded
- * elements)? */
-static bool
-az_folds_type(struct az_pta *p, LLVMTypeRef ty, uint64_t off,
-	      uint64_t stride)
-{
-	uint64_t es;
-	unsigned int depth, idx;
-
-	for (depth = 0; depth < AZ_TYPE_DEPTH_MAX && LLVMTypeIsSized(ty);
-	     depth++) {
-		switch (LLVMGetTypeKind(ty)) {
-		case LLVMStructTypeKind:
-			if (LLVMCountStructElementTypes(ty) == 0)
-				return false;
-			idx = LLVMElementAtOffset(p->td, ty, off);
-			off -= LLVMOffsetOfElement(p->td, ty, idx);
-			ty = LLVMStructGetTypeAtIndex(ty, idx);
-			break;
-		case LLVMArrayTypeKind:
-		case LLVMVectorTypeKind:
-			ty = LLVMGetElementType(ty);
-			es = LLVMTypeIsSized(ty) ? LLVMABISizeOfType(p->td, ty)
-						 : 0;
-			if (es == stride)
-				return true;
-			if (es == 0)
-				return false;
-			off %= es;
-			break;
-		default:
-			return false;
-		}
-	}
-	return false;
-}
-
-bool
-az_pta_folds(struct az_pta *p, az_obj_t oid, uint64_t off, uint64_t stride)
-{
-	const struct az_obj_info *in = &p->objs[oid].info;
-
-	if (in->collapsed)
-		return true;
-	if (stride == AZ_STRIDE_ANY || in->type == NULL || in->size == 0 ||
-	    p->objs[oid].raw)
-		return false;
-	if (in->is_array && in->size == stride)
-		return true;
-	return az_folds_type(p, in->type, off, stride);
 }
 
 void
@@ -514,106 +431,6 @@ az_approx_kind_name(enum az_approx_kind kind)
 
 /* --- the run --------------------------------------------------------- */
 
-/*
- * Heap objects allocated untyped (the sa_table model's keys and values,
- * memory from allocation wrappers) are typed by the one struct type their
- * start is cast to. Known before solving, the type makes them arrays of
- * that struct, so variable indices into their arrays stay field-precise;
- * so a run that finds such types solves again with them (hints, keyed by
- * allocation site and part). Objects cast to several struct types stay
- * untyped.
- */
-struct az_infer {
-	LLVMTypeRef *cand;
-	bool *conflict;
-};
-
-static void
-az_infer_inst(struct az_pta *p, LLVMValueRef in, struct az_locset *s,
-	      struct az_infer *inf)
-{
-	LLVMTypeRef to = LLVMTypeOf(in), el;
-	const struct az_obj_info *o;
-	size_t i;
-
-	if (LLVMGetTypeKind(to) != LLVMPointerTypeKind)
-		return;
-	el = LLVMGetElementType(to);
-	if (LLVMGetTypeKind(el) != LLVMStructTypeKind || !LLVMTypeIsSized(el) ||
-	    az_pta_points_to(p, LLVMGetOperand(in, 0), s) < 0)
-		return;
-	for (i = 0; i < s->n; i++) {
-		o = &p->objs[s->v[i].obj].info;
-		/* The start of the object, or anywhere in it once it has
-		 * collapsed for want of this very type. */
-		if (o->kind != AZ_OBJ_HEAP || o->type != NULL ||
-		    (s->v[i].off != 0 && !o->collapsed))
-			continue;
-		if (inf->cand[s->v[i].obj] == NULL)
-			inf->cand[s->v[i].obj] = el;
-		else if (inf->cand[s->v[i].obj] != el)
-			inf->conflict[s->v[i].obj] = true;
-	}
-}
-
-static const void *
-az_hint_key(const struct az_obj_info *in)
-{
-	return (const char *)in->site + in->part;
-}
-
-/* Types untyped heap objects; with @p hints, also records the types
- * there. Returns how many objects got a type. */
-static size_t
-az_pta_infer_types(struct az_pta *p, struct az_ptrvec *hints,
-		   struct az_ptrmap *hint_of)
-{
-	struct az_infer inf = { calloc(p->n_objs, sizeof(*inf.cand)),
-				calloc(p->n_objs, sizeof(*inf.conflict)) };
-	struct az_locset s = { 0 };
-	LLVMBasicBlockRef bb;
-	LLVMValueRef fn, in;
-	size_t o, n = 0;
-
-	for (fn = LLVMGetFirstFunction(p->mod);
-	     fn && inf.cand && inf.conflict; fn = LLVMGetNextFunction(fn))
-		for (bb = LLVMGetFirstBasicBlock(fn); bb;
-		     bb = LLVMGetNextBasicBlock(bb))
-			for (in = LLVMGetFirstInstruction(bb); in;
-			     in = LLVMGetNextInstruction(in))
-				if (LLVMIsABitCastInst(in))
-					az_infer_inst(p, in, &s, &inf);
-	for (o = 0; inf.cand && inf.conflict && o < p->n_objs; o++) {
-		if (inf.cand[o] == NULL || inf.conflict[o])
-			continue;
-		p->objs[o].info.type = inf.cand[o];
-		p->objs[o].info.is_array = true;
-		p->objs[o].raw = true;
-		n++;
-		if (hints != NULL && az_ptrvec_push(hints, inf.cand[o]) == 0)
-			az_ptrmap_put(hint_of, az_hint_key(&p->objs[o].info),
-				      (uint32_t)(hints->n - 1));
-	}
-	az_locset_fini(&s);
-	free(inf.cand);
-	free(inf.conflict);
-	return n;
-}
-
-void
-az_pta_hint_type(struct az_pta *p, az_obj_t o)
-{
-	struct az_obj_info *in = &p->objs[o].info;
-	uint32_t i;
-
-	if (p->hint_of == NULL || in->type != NULL ||
-	    (i = az_ptrmap_get(p->hint_of, az_hint_key(in))) == AZ_PTRMAP_NONE)
-		return;
-	in->type = p->hints->v[i];
-	in->size = LLVMABISizeOfType(p->td, in->type);
-	in->is_array = true;
-}
-
 static void
 az_pta_special_objects(struct az_pta *p)
 {
@@ -763,6 +580,7 @@ az_pta_free(struct az_pta *p)
 	free(p->pts);
 	free(p->old);
 	free(p->succ);
+	free(p->nold);
 	free(p->cx);
 	free(p->objs);
 	free(p->locs);
@@ -770,9 +588,24 @@ az_pta_free(struct az_pta *p)
 	free(p->calls);
 	free(p->approx);
 	free(p->pending_mark);
+	free(p->fbuf[0]);
+	free(p->fbuf[1]);
+	for (i = 0; i < p->n_mcs; i++) {
+		az_bits_free(&p->mcs[i].src);
+		az_bits_free(&p->mcs[i].dst);
+		az_bits_free(&p->mcs[i].deferred);
+	}
+	free(p->mcs);
+	az_ptrmap_fini(&p->mc_of);
+	az_u32vec_fini(&p->mc_redo);
+	az_pairmap_fini(&p->norm_cache);
+	az_pairmap_fini(&p->at_cache);
+	az_pairmap_fini(&p->watched);
 	az_u32vec_fini(&p->cx_nodes);
 	az_u32vec_fini(&p->pending);
 	az_bits_free(&p->tmp);
+	az_bits_free(&p->tmp_gep);
+	az_bits_free(&p->tmp_mc);
 	az_ptrmap_fini(&p->obj_of_site);
 	az_ptrmap_fini(&p->libstatic_of);
 	az_ptrmap_fini(&p->varargs_of);

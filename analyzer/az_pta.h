@@ -222,8 +222,12 @@ uint64_t az_pta_norm_off(const struct az_pta *p, az_obj_t o, uint64_t off);
 /**
  * Functions a call instruction may call: the direct callee, or the
  * resolved targets of an indirect call (defined functions and external
- * declarations). The array is owned by @p p. *@p unresolved (may be
- * NULL) is set when the call may also reach unknown code.
+ * declarations), plus the callbacks a modelled library function calls
+ * (pcap_loop's handler, qsort's comparator). Intrinsics give themselves
+ * (llvm.memcpy.* and llvm.memset.* carry the memcpy / memset model);
+ * llvm.dbg.* and llvm.lifetime.* give nothing. The array is owned by
+ * @p p. *@p unresolved (may be NULL) is set when the call may also reach
+ * unknown code.
  */
 size_t az_pta_callees(const struct az_pta *p, LLVMValueRef call,
 		      const LLVMValueRef **fns, bool *unresolved);

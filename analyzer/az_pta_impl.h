@@ -6,9 +6,12 @@
  * Internals of the pointer analysis, shared by its files:
  *   az_pta_set.c    points-to sets (sorted sparse bitmaps)
  *   az_pta.c        objects, locations, nodes, the run
+ *   az_pta_layout.c offsets normalized by type, heap type inference
  *   az_pta_query.c  queries
  *   az_pta_cons.c   constraints from instructions and constants
+ *   az_pta_copy.c   memcpy constraints
  *   az_pta_call.c   constraints from calls: binding, models, externals
+ *   az_pta_roots.c  escaped memory and the roots the outside world calls
  *   az_pta_solve.c  the solver
  *
  * Graph: every tracked value has a node; every location (object, offset)
@@ -89,6 +92,7 @@ struct az_obj {
 	uint32_t cap_fields;
 	/* Constraints to re-run when a location is added (memcpy sources). */
 	struct az_u32vec watch;
+	uint32_t last_watch;	/* the last one added, checked first */
 	/* Type found after solving (heap objects typed by a cast): names
 	 * fields, but offsets stay raw as they were solved. */
 	bool raw;
@@ -126,6 +130,16 @@ struct az_cons {
 				   AZ_STRIDE_ANY for unknown arithmetic */
 	LLVMValueRef inst;	/* what it comes from, for messages */
 	const struct az_model *model;	/* EFFECT: whose effect y */
+};
+
+/* What a memcpy constraint has already copied: the sources and
+ * destinations it has seen, so that a re-run pairs only new ones. */
+struct az_mcstate {
+	struct az_bits src;
+	struct az_bits dst;
+	/* Sources from collapsed objects that held no pointer yet: paired
+	 * once they do (their content node triggers the constraint). */
+	struct az_bits deferred;
 };
 
 #define AZ_STRIDE_ANY	UINT64_MAX
@@ -183,6 +197,11 @@ struct az_pta {
 	struct az_bits *pts;
 	struct az_bits *old;		/* already pushed along copy edges */
 	struct az_u32vec *succ;		/* copy edges */
+	/* Per node: succ[] entries before this index have been given the
+	 * node's set; later ones are new and get the whole set at the next
+	 * propagation (after cycle collapsing, which often makes them
+	 * self-loops). */
+	uint32_t *nold;
 	struct az_nodecx **cx;
 
 	struct az_cons *cons;
@@ -210,6 +229,19 @@ struct az_pta {
 	const struct az_ptrvec *hints;
 	const struct az_ptrmap *hint_of;
 
+	/* Caches: normalized offsets by (type, offset); (object, memcpy)
+	 * watch registrations. */
+	struct az_pairmap norm_cache;
+	struct az_pairmap at_cache;	/* (location, offset) -> location */
+	struct az_pairmap watched;
+	/* memcpy constraints: state by constraint id, and (id, object)
+	 * pairs to redo because the object got a location. */
+	struct az_ptrmap mc_of;
+	struct az_mcstate *mcs;
+	size_t n_mcs;
+	size_t cap_mcs;
+	struct az_u32vec mc_redo;
+
 	/* Solver. */
 	struct az_u32vec cx_nodes;	/* nodes with complex constraints */
 	struct az_u32vec pending;	/* EFFECT constraints to re-run */
@@ -218,6 +250,11 @@ struct az_pta {
 	bool edges_added;
 	bool changed;
 	struct az_bits tmp;
+	struct az_bits tmp_gep;
+	struct az_bits tmp_mc;
+	/* Field lists of a memcpy pair: source, destination. */
+	struct az_field_ref *fbuf[2];
+	size_t fcap[2];
 	struct az_pta_stats stats;
 };
 
@@ -230,10 +267,19 @@ uint32_t az_pta_find(struct az_pta *p, uint32_t n);
 uint32_t az_pta_node(struct az_pta *p, LLVMValueRef v);
 uint32_t az_pta_ret_node(struct az_pta *p, LLVMValueRef fn);
 uint32_t az_pta_obj_node(struct az_pta *p, az_obj_t o, uint64_t off);
+/* The location @p off bytes after location @p loc (in the same object,
+ * collapsing it when that leaves the object). */
+uint32_t az_pta_loc_at(struct az_pta *p, uint32_t loc, int64_t off,
+		       LLVMValueRef why);
 void az_pta_collapse(struct az_pta *p, az_obj_t o, LLVMValueRef why);
 uint64_t az_pta_norm(struct az_pta *p, az_obj_t o, uint64_t off);
 bool az_pta_folds(struct az_pta *p, az_obj_t o, uint64_t off,
 		  uint64_t stride);
+/* az_pta_layout.c: types untyped heap objects by the casts of pointers
+ * to them; with @p hints, records them for a second run. Returns how
+ * many objects got a type. */
+size_t az_pta_infer_types(struct az_pta *p, struct az_ptrvec *hints,
+			  struct az_ptrmap *hint_of);
 /* Gives untyped heap object @p o the type a first run found for it. */
 void az_pta_hint_type(struct az_pta *p, az_obj_t o);
 void az_pta_add_approx(struct az_pta *p, enum az_approx_kind kind,
@@ -253,7 +299,7 @@ uint32_t az_pta_add_cons(struct az_pta *p, const struct az_cons *c);
 void az_pta_trigger(struct az_pta *p, uint32_t cons);
 int az_pta_solve(struct az_pta *p);
 
-/* az_pta_cons.c */
+/* az_pta_cons.c, az_pta_copy.c */
 az_obj_t az_pta_fn_obj(struct az_pta *p, LLVMValueRef fn);
 /* A node pointing to (@p o, @p off), shared per object at offset 0. */
 uint32_t az_pta_addr_node(struct az_pta *p, az_obj_t o, uint64_t off);
@@ -261,6 +307,9 @@ uint32_t az_pta_addr_node(struct az_pta *p, az_obj_t o, uint64_t off);
 void az_pta_memcpy_cons(struct az_pta *p, uint32_t dst, uint32_t src,
 			uint64_t len);
 void az_pta_run_memcpy(struct az_pta *p, uint32_t cons);
+/* Re-copies what object @p o holds for memcpy @p cons (o got a new
+ * location). */
+void az_pta_redo_memcpy(struct az_pta *p, uint32_t cons, az_obj_t o);
 int az_pta_gen_globals(struct az_pta *p);
 /* If @p v is an integer carrying a pointer that leaves the function
  * (stored, passed, returned): treats it as such and records it. */
@@ -270,12 +319,14 @@ uint32_t az_pta_const_node(struct az_pta *p, LLVMValueRef c);
 void az_pta_gep_cons(struct az_pta *p, uint32_t src, uint32_t dst,
 		     int64_t off, uint64_t stride);
 
-/* az_pta_call.c */
+/* az_pta_call.c, az_pta_roots.c */
 int az_pta_gen_call(struct az_pta *p, LLVMValueRef call);
 void az_pta_bind(struct az_pta *p, uint32_t call, LLVMValueRef fn);
 void az_pta_run_effect(struct az_pta *p, uint32_t cons);
 void az_pta_escape_obj(struct az_pta *p, az_obj_t o);
 int az_pta_bind_roots(struct az_pta *p);
 az_obj_t az_pta_varargs_obj(struct az_pta *p, LLVMValueRef fn);
+/* The runtime-owned packet descriptor (sa_pkt, rte_mbuf). */
+az_obj_t az_pta_pktdesc_obj(struct az_pta *p);
 
 #endif /* AZ_PTA_IMPL_H */

@@ -60,9 +60,10 @@ az_pta_add_edge(struct az_pta *p, uint32_t from, uint32_t to)
 		az_pta_nomem(p);
 		return;
 	}
+	/* The set flows at the next propagation, once cycles through
+	 * the new edge are collapsed. */
 	p->edges_added = true;
-	if (az_bits_or(&p->pts[to], &p->pts[from]))
-		p->changed = true;
+	p->changed = true;
 }
 
 void
@@ -178,22 +179,28 @@ struct az_scc {
 	uint32_t counter;
 };
 
-/* Successors as representatives, without self-loops and duplicates. */
+/* Successors as representatives, without self-loops and duplicates; a
+ * new edge to a node an old edge already reaches is dropped. */
 static void
 az_canon_succ(struct az_pta *p, uint32_t n, uint32_t *stamp)
 {
 	struct az_u32vec *s = &p->succ[n];
 	size_t i, k = 0;
-	uint32_t t;
+	uint32_t t, nold = 0;
 
 	for (i = 0; i < s->n; i++) {
+		if (i == p->nold[n])
+			nold = (uint32_t)k;
 		t = az_pta_find(p, s->v[i]);
 		if (t == n || stamp[t] == n)
 			continue;
 		stamp[t] = n;
 		s->v[k++] = t;
 	}
+	if (p->nold[n] >= s->n)
+		nold = (uint32_t)k;
 	s->n = k;
+	p->nold[n] = nold;
 }
 
 /* Pops one component off Tarjan's stack: merges it into its root. */
@@ -309,36 +316,32 @@ az_propagate(struct az_pta *p, const uint32_t *order, uint32_t n)
 		if (p->succ[v].n == 0)
 			continue;
 		az_bits_diff(delta, &p->pts[v], &p->old[v]);
-		if (az_bits_empty(delta))
+		if (az_bits_empty(delta) && p->nold[v] == p->succ[v].n)
 			continue;
 		for (k = 0; k < p->succ[v].n; k++) {
 			s = az_pta_find(p, p->succ[v].v[k]);
-			if (s != v && az_bits_or(&p->pts[s], delta))
+			if (s != v && az_bits_or(&p->pts[s], k < p->nold[v] ?
+						 delta : &p->pts[v]))
 				moved = true;
 		}
+		p->nold[v] = (uint32_t)p->succ[v].n;
 		az_bits_or(&p->old[v], delta);
 		az_progress_step(p->stats.waves);
 	}
 	return moved;
 }
 
-static void
+/* The location constraint GEP @p c makes of @p loc. */
+static uint32_t
 az_cons_gep(struct az_pta *p, const struct az_cons *c, uint32_t loc)
 {
 	az_obj_t o = p->locs[loc].obj;
-	uint64_t off = p->locs[loc].off;
 
 	if (!p->objs[o].info.collapsed && c->stride != 0 &&
-	    !az_pta_folds(p, o, off + (uint64_t)c->off, c->stride))
+	    !az_pta_folds(p, o, p->locs[loc].off + (uint64_t)c->off,
+			  c->stride))
 		az_pta_collapse(p, o, c->inst);
-	if (p->objs[o].info.collapsed)
-		off = AZ_OFF_ANY;
-	else
-		off += (uint64_t)c->off;
-	/* Out of the object (a pointer walked past its end): say where. */
-	if (off != AZ_OFF_ANY && az_pta_norm(p, o, off) == AZ_OFF_ANY)
-		az_pta_collapse(p, o, c->inst);
-	az_pta_add_pts(p, c->b, az_pta_loc(p, o, off));
+	return az_pta_loc_at(p, loc, c->off, c->inst);
 }
 
 static void
@@ -363,6 +366,16 @@ az_cons_run(struct az_pta *p, uint32_t id, const struct az_bits *delta)
 		az_pta_trigger(p, id);
 		return;
 	}
+	if (c.kind == AZ_C_GEP) {
+		/* Targets gathered first: one union instead of many inserts. */
+		az_bits_clear(&p->tmp_gep);
+		AZ_BITS_FOREACH(delta, loc, {
+			az_bits_set(&p->tmp_gep, az_cons_gep(p, &c, loc));
+		});
+		if (az_bits_or(&p->pts[az_pta_find(p, c.b)], &p->tmp_gep))
+			p->changed = true;
+		return;
+	}
 	AZ_BITS_FOREACH(delta, loc, {
 		switch (c.kind) {
 		case AZ_C_LOAD:
@@ -370,9 +383,6 @@ az_cons_run(struct az_pta *p, uint32_t id, const struct az_bits *delta)
 			break;
 		case AZ_C_STORE:
 			az_pta_add_edge(p, c.b, p->locs[loc].node);
-			break;
-		case AZ_C_GEP:
-			az_cons_gep(p, &c, loc);
 			break;
 		case AZ_C_ICALL:
 			az_cons_icall(p, &c, loc);
@@ -435,6 +445,12 @@ az_effects(struct az_pta *p)
 	bool work = false;
 	uint32_t id;
 
+	while (p->mc_redo.n >= 2) {
+		p->mc_redo.n -= 2;
+		az_pta_redo_memcpy(p, p->mc_redo.v[p->mc_redo.n],
+				   p->mc_redo.v[p->mc_redo.n + 1]);
+		work = true;
+	}
 	while (p->pending.n != 0) {
 		id = p->pending.v[--p->pending.n];
 		p->pending_mark[id] = 0;

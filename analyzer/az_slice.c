@@ -42,6 +42,10 @@ struct az_slice {
 	uint32_t *vorig, *lorig, *borig, *forig;
 	struct az_u32vec vq, lq, bq, fq;
 	struct az_dom **pdom;		/* per function, built on demand */
+	/* per access set: its locations were made relevant as read / its
+	 * writers were */
+	uint8_t *set_read, *set_written;
+	uint8_t *reached;		/* per object: output memory visited */
 	bool wild_done;			/* wild calls are relevant */
 	bool escaped_done;		/* escaped locations are relevant */
 	struct az_locset pts;
@@ -136,26 +140,39 @@ az_sl_mark_cb(void *arg, uint64_t lo, uint64_t hi)
 	az_result_mark(mk->s->r, mk->ro, AZ_FLAG_OUTPUT, lo, hi, mk->reason);
 }
 
-/* The persistent fields relevant instruction @p vid may read. */
+/* What relevant instruction @p vid may read: its read sets' locations,
+ * each set once, and the persistent fields among them, marked with the
+ * first reason that reaches them. */
 static void
-az_sl_mark_reads(struct az_slice *s, uint32_t vid, uint32_t origin)
+az_sl_reads(struct az_slice *s, uint32_t vid, uint32_t origin)
 {
 	char reason[AZ_REASON_MAX];
 	struct az_sl_mark mk = { s, NULL, NULL };
 	const struct az_access *raw;
-	size_t i, n;
+	const struct az_use *u;
+	const az_loc_t *locs;
+	size_t k, i, n, nu;
 
-	n = az_modref_raw_reads(s->mr, vid, &raw);
-	for (i = 0; i < n; i++) {
-		mk.ro = az_result_obj(s->r, raw[i].obj);
-		if (mk.ro == NULL)
+	nu = az_modref_uses(s->mr, vid, &u);
+	for (k = 0; k < nu; k++, u++) {
+		if (u->wr || s->set_read[u->set])
 			continue;
-		if (mk.reason == NULL) {
-			az_sl_reason(s, "read by", vid, origin, reason,
-				     sizeof(reason));
-			mk.reason = reason;
+		s->set_read[u->set] = 1;
+		n = az_modref_set_locs(s->mr, u->set, false, &locs);
+		for (i = 0; i < n; i++)
+			az_sl_loc(s, locs[i], origin);
+		n = az_modref_set_raw(s->mr, u->set, &raw);
+		for (i = 0; i < n; i++) {
+			mk.ro = az_result_obj(s->r, raw[i].obj);
+			if (mk.ro == NULL)
+				continue;
+			if (mk.reason == NULL) {
+				az_sl_reason(s, "read by", vid, origin, reason,
+					     sizeof(reason));
+				mk.reason = reason;
+			}
+			az_modref_fold(s->mr, &raw[i], az_sl_mark_cb, &mk);
 		}
-		az_modref_fold(s->mr, &raw[i], az_sl_mark_cb, &mk);
 	}
 }
 
@@ -211,27 +228,27 @@ az_out_policy(const char *name)
 }
 
 /* Every location of every object reachable from @p ptr, and the
- * persistent ones among those objects whole. */
+ * persistent ones among those objects whole. An object is visited once
+ * per slice: what an earlier output reached is relevant already. */
 static void
 az_sl_reach_mem(struct az_slice *s, LLVMValueRef ptr, uint32_t origin)
 {
 	struct az_u32vec q = { NULL, 0, 0 };
 	char reason[AZ_REASON_MAX];
-	uint8_t *seen;
 	az_loc_t first, k;
 	size_t i, j, n;
 
-	seen = calloc(az_pta_n_objects(s->pta) + 1, 1);
-	if (seen == NULL || az_pta_points_to(s->pta, ptr, &s->pts) == -ENOMEM) {
-		free(seen);
+	if (az_pta_points_to(s->pta, ptr, &s->pts) == -ENOMEM) {
 		s->err = -ENOMEM;
 		return;
 	}
 	for (i = 0; i < s->pts.n; i++)
-		if (!seen[s->pts.v[i].obj]++ &&
+		if (!s->reached[s->pts.v[i].obj]++ &&
 		    az_u32vec_push(&q, s->pts.v[i].obj) != 0)
 			s->err = -ENOMEM;
-	az_sl_reason(s, "read by", origin, origin, reason, sizeof(reason));
+	if (q.n != 0)
+		az_sl_reason(s, "read by", origin, origin, reason,
+			     sizeof(reason));
 	for (i = 0; i < q.n && s->err == 0; i++) {
 		struct az_robj *ro = az_result_obj(s->r, q.v[i]);
 
@@ -244,12 +261,11 @@ az_sl_reach_mem(struct az_slice *s, LLVMValueRef ptr, uint32_t origin)
 		if (az_pta_contents(s->pta, q.v[i], AZ_OFF_ANY, &s->pts) != 0)
 			s->err = -ENOMEM;
 		for (j = 0; j < s->pts.n; j++)
-			if (!seen[s->pts.v[j].obj]++ &&
+			if (!s->reached[s->pts.v[j].obj]++ &&
 			    az_u32vec_push(&q, s->pts.v[j].obj) != 0)
 				s->err = -ENOMEM;
 	}
 	az_u32vec_fini(&q);
-	free(seen);
 }
 
 /* Writers to the standard output, outputs like fprintf, besides what the
@@ -361,7 +377,7 @@ az_sl_call(struct az_slice *s, uint32_t vid, uint32_t origin)
 	LLVMValueRef call = az_modref_value(s->mr, vid);
 	LLVMValueRef callee = LLVMGetCalledValue(call);
 	unsigned int nargs = LLVMGetNumArgOperands(call);
-	const struct az_access *acc;
+	const struct az_use *uses;
 	const LLVMValueRef *fns;
 	const uint32_t *rets;
 	size_t i, k, n, nr;
@@ -380,8 +396,7 @@ az_sl_call(struct az_slice *s, uint32_t vid, uint32_t origin)
 	}
 	/* Memory effects (models, intrinsics) and unknown code depend on
 	 * all arguments; a call to a body only through its parameters. */
-	if (az_modref_raw_reads(s->mr, vid, &acc) != 0 ||
-	    az_modref_raw_writes(s->mr, vid, &acc) != 0 ||
+	if (az_modref_uses(s->mr, vid, &uses) != 0 ||
 	    az_modref_is_wild(s->mr, vid) ||
 	    (LLVMIsAFunction(callee) != NULL && LLVMIsDeclaration(callee)))
 		az_sl_operands(s, call, 0, nargs, origin);
@@ -407,8 +422,6 @@ az_sl_expand_value(struct az_slice *s, uint32_t vid)
 {
 	LLVMValueRef v = az_modref_value(s->mr, vid);
 	uint32_t origin = s->vorig[vid];
-	const az_loc_t *locs;
-	size_t i, n;
 
 	if (!az_modref_per_packet(s->mr, vid))
 		return;
@@ -417,10 +430,7 @@ az_sl_expand_value(struct az_slice *s, uint32_t vid)
 		return;
 	}
 	az_sl_block(s, az_modref_value_block(s->mr, vid), origin);
-	n = az_modref_reads(s->mr, vid, &locs);
-	for (i = 0; i < n; i++)
-		az_sl_loc(s, locs[i], origin);
-	az_sl_mark_reads(s, vid, origin);
+	az_sl_reads(s, vid, origin);
 	switch (LLVMGetInstructionOpcode(v)) {
 	case LLVMCall:
 	case LLVMInvoke:
@@ -445,15 +455,21 @@ az_sl_expand_loc(struct az_slice *s, az_loc_t l)
 {
 	const struct az_obj_info *in;
 	const struct az_csite *cs;
-	const uint32_t *w;
+	const uint32_t *w, *sets;
 	uint32_t origin = s->lorig[l];
-	unsigned int np, i;
-	size_t k, n;
+	size_t k, n, nw, i;
+	unsigned int np, a;
 	int32_t f;
 
-	n = az_modref_writers(s->mr, l, &w);
-	for (k = 0; k < n; k++)
-		az_sl_push(s, &s->vq, s->vorig, w[k], origin);
+	n = az_modref_loc_sets(s->mr, l, true, &sets);
+	for (k = 0; k < n; k++) {
+		if (s->set_written[sets[k]])
+			continue;
+		s->set_written[sets[k]] = 1;
+		nw = az_modref_set_users(s->mr, sets[k], true, &w);
+		for (i = 0; i < nw; i++)
+			az_sl_push(s, &s->vq, s->vorig, w[i], origin);
+	}
 	if (az_modref_loc_escaped(s->mr, l))
 		az_sl_wild_writers(s, origin);
 	in = az_pta_obj(s->pta, az_modref_loc(s->mr, l)->obj);
@@ -465,9 +481,9 @@ az_sl_expand_loc(struct az_slice *s, az_loc_t l)
 	for (k = 0; k < n; k++) {
 		LLVMValueRef call = az_modref_value(s->mr, cs[k].call);
 
-		for (i = np; cs[k].cb == NULL &&
-			     i < LLVMGetNumArgOperands(call); i++)
-			az_sl_value(s, LLVMGetOperand(call, i), origin);
+		for (a = np; cs[k].cb == NULL &&
+			     a < LLVMGetNumArgOperands(call); a++)
+			az_sl_value(s, LLVMGetOperand(call, a), origin);
 	}
 }
 
@@ -562,8 +578,12 @@ az_slice_run(const struct az_modref *mr, struct az_result *r)
 	s.borig = az_sl_alloc_orig(az_modref_n_blocks(mr));
 	s.forig = az_sl_alloc_orig(nf);
 	s.pdom = calloc(nf + 1, sizeof(*s.pdom));
+	s.set_read = calloc(az_modref_n_sets(mr) + 1, 1);
+	s.set_written = calloc(az_modref_n_sets(mr) + 1, 1);
+	s.reached = calloc(az_pta_n_objects(s.pta) + 1, 1);
 	if (s.vorig == NULL || s.lorig == NULL || s.borig == NULL ||
-	    s.forig == NULL || s.pdom == NULL)
+	    s.forig == NULL || s.pdom == NULL || s.set_read == NULL ||
+	    s.set_written == NULL || s.reached == NULL)
 		s.err = -ENOMEM;
 	if (s.err == 0)
 		az_sl_seeds(&s);
@@ -571,6 +591,9 @@ az_slice_run(const struct az_modref *mr, struct az_result *r)
 	for (i = 0; s.pdom != NULL && i < nf; i++)
 		az_dom_free(s.pdom[i]);
 	free(s.pdom);
+	free(s.set_read);
+	free(s.set_written);
+	free(s.reached);
 	free(s.vorig);
 	free(s.lorig);
 	free(s.borig);

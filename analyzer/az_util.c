@@ -17,6 +17,7 @@
 /* Kept at most half full so that probes stay short. */
 #define AZ_PTRMAP_LOAD_SHIFT	1
 #define AZ_HASH_MUL		UINT64_C(0x9e3779b97f4a7c15)
+#define AZ_HASH_MUL2		UINT64_C(0xc2b2ae3d27d4eb4f)
 #define AZ_HASH_ALIGN_SHIFT	4
 #define AZ_STRPOOL_CHUNK	65536
 
@@ -165,6 +166,89 @@ az_ptrmap_fini(struct az_ptrmap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static inline size_t
+az_pair_slot(uint64_t a, uint64_t b, size_t cap)
+{
+	uint64_t h = (a * AZ_HASH_MUL) ^ (b + 0x7f4a7c15u) * AZ_HASH_MUL2;
+
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+uint64_t
+az_pairmap_get(const struct az_pairmap *m, uint64_t a, uint64_t b)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return AZ_PAIRMAP_NONE;
+	for (i = az_pair_slot(a, b, m->cap); m->val[i] != AZ_PAIRMAP_NONE;
+	     i = (i + 1) & (m->cap - 1))
+		if (m->k[2 * i] == a && m->k[2 * i + 1] == b)
+			return m->val[i];
+	return AZ_PAIRMAP_NONE;
+}
+
+static void
+az_pairmap_insert(uint64_t *k, uint64_t *val, size_t cap, uint64_t a,
+		  uint64_t b, uint64_t v)
+{
+	size_t i;
+
+	for (i = az_pair_slot(a, b, cap); val[i] != AZ_PAIRMAP_NONE &&
+	     (k[2 * i] != a || k[2 * i + 1] != b); i = (i + 1) & (cap - 1))
+		;
+	k[2 * i] = a;
+	k[2 * i + 1] = b;
+	val[i] = v;
+}
+
+static int
+az_pairmap_rehash(struct az_pairmap *m, size_t cap)
+{
+	uint64_t *k = malloc(2 * cap * sizeof(*k));
+	uint64_t *val = malloc(cap * sizeof(*val));
+	size_t i;
+
+	if (k == NULL || val == NULL) {
+		free(k);
+		free(val);
+		return -ENOMEM;
+	}
+	memset(val, 0xff, cap * sizeof(*val));
+	for (i = 0; i < m->cap; i++)
+		if (m->val[i] != AZ_PAIRMAP_NONE)
+			az_pairmap_insert(k, val, cap, m->k[2 * i],
+					  m->k[2 * i + 1], m->val[i]);
+	free(m->k);
+	free(m->val);
+	m->k = k;
+	m->val = val;
+	m->cap = cap;
+	return 0;
+}
+
+int
+az_pairmap_put(struct az_pairmap *m, uint64_t a, uint64_t b, uint64_t val)
+{
+	if (val == AZ_PAIRMAP_NONE)
+		return -EINVAL;
+	if ((m->n + 1) << AZ_PTRMAP_LOAD_SHIFT > m->cap &&
+	    az_pairmap_rehash(m, m->cap ? m->cap * 2 : AZ_PTRMAP_MIN_CAP) < 0)
+		return -ENOMEM;
+	if (az_pairmap_get(m, a, b) == AZ_PAIRMAP_NONE)
+		m->n++;
+	az_pairmap_insert(m->k, m->val, m->cap, a, b, val);
+	return 0;
+}
+
+void
+az_pairmap_fini(struct az_pairmap *m)
+{
+	free(m->k);
+	free(m->val);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -6,7 +6,8 @@
  * @file
  * Small containers the analyzer phases share: growable arrays, a map from
  * pointers (LLVMValueRef, LLVMBasicBlockRef, metadata) to 32-bit ids, a
- * map from strings to pointers, and a string pool.
+ * map from pairs of integers to integers, a map from strings to pointers,
+ * and a string pool.
  *
  * Contract:
  * - Zero-initialized structs are valid empty containers; *_fini() frees
@@ -65,6 +66,24 @@ uint32_t az_ptrmap_get(const struct az_ptrmap *m, const void *key);
  *  AZ_PTRMAP_NONE value), -ENOMEM. */
 int az_ptrmap_put(struct az_ptrmap *m, const void *key, uint32_t val);
 void az_ptrmap_fini(struct az_ptrmap *m);
+
+#define AZ_PAIRMAP_NONE	UINT64_MAX
+
+/** Open addressing map from a pair of 64-bit keys to a 64-bit value
+ *  (caches keyed by (object, offset), (type, offset), ...). */
+struct az_pairmap {
+	uint64_t *k;		/* 2 per slot; slot empty when val is NONE */
+	uint64_t *val;
+	size_t n;
+	size_t cap;
+};
+
+/** The value of (@p a, @p b), or AZ_PAIRMAP_NONE. */
+uint64_t az_pairmap_get(const struct az_pairmap *m, uint64_t a, uint64_t b);
+/** Sets (@p a, @p b) to @p val (not AZ_PAIRMAP_NONE). @return 0, -ENOMEM. */
+int az_pairmap_put(struct az_pairmap *m, uint64_t a, uint64_t b,
+		   uint64_t val);
+void az_pairmap_fini(struct az_pairmap *m);
 
 /** Open-addressing map from a string (kept by pointer: it must outlive
  *  the map) to a pointer. */

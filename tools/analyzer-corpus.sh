@@ -28,7 +28,8 @@ ALL_PROGRAMS="p0f tcpdump ngrep iftop haproxy"
 # What the builds and this script need beyond the project's own packages.
 CORPUS_DEPS="dpkg-dev libpcap-dev libpcre3-dev libncurses-dev libcrypt-dev
 make time jq"
-ANALYZE_TIMEOUT=1800
+# A hang is a result too: reported as "timeout" after this many seconds.
+ANALYZE_TIMEOUT=${SA_CORPUS_TIMEOUT:-600}
 
 usage() {
 	sed -n '2,19s/^# \{0,1\}//p' "$0" >&2
@@ -202,6 +203,9 @@ to_seconds() {
 		   printf "%.1f", s }' <<<"$1"
 }
 
+analysis=
+trap '[ -z "$analysis" ] || kill "$analysis" 2>/dev/null' EXIT
+
 install_deps
 results=$work/out/results.tsv
 printf 'program\tkloc\tbitcode_kib\tseconds\tpeak_rss_mib\tobjects\tupdateable\toutput_impacting\tentry\tstatus\n' >"$results"
@@ -245,18 +249,29 @@ for prog in $programs; do
 			say "$prog: ${cmd[*]}"
 			rm -f "$json"
 			rc=0
-			timeout "$ANALYZE_TIMEOUT" /usr/bin/time -v \
-				-o "$work/out/$prog.time" "${cmd[@]}" \
+			# time outside timeout, so that a run cut short still has
+			# its duration and peak memory measured. timeout runs in a
+			# process group of its own, out of reach of a ^C to this
+			# script: the trap below ends it then.
+			/usr/bin/time -v -o "$work/out/$prog.time" \
+				timeout "$ANALYZE_TIMEOUT" "${cmd[@]}" \
 				>"$work/out/$prog.report.txt" \
-				2>"$work/out/$prog.stderr" || rc=$?
+				2>"$work/out/$prog.stderr" &
+			analysis=$!
+			wait "$analysis" || rc=$?
+			analysis=
 			secs=$(to_seconds "$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$work/out/$prog.time")")
 			rss=$(awk '/Maximum resident set size/ { printf "%d", $NF / 1024 }' "$work/out/$prog.time")
 			if [ "$rc" -eq 124 ]; then
 				status="timeout ${ANALYZE_TIMEOUT}s"
+				say "$prog: no result in ${ANALYZE_TIMEOUT}s: ${cmd[*]}"
+				tail -2 "$work/out/$prog.stderr" >&2
 			elif [ "$rc" -ne 0 ]; then
-				sig=$(sed -n 's/.*Command terminated by signal //p' "$work/out/$prog.time")
-				status="exit $rc${sig:+ (signal $sig)}"
-				say "$prog: FAILED: ${cmd[*]}"
+				status="exit $rc"
+				sig=$(sed -n 's/.*Command terminated by signal //p' \
+					"$work/out/$prog.time")
+				[ -z "$sig" ] || status="signal $sig"
+				say "$prog: FAILED ($status): ${cmd[*]}"
 				tail -5 "$work/out/$prog.stderr" >&2
 			fi
 			if [ -s "$json" ]; then

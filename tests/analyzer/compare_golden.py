@@ -28,8 +28,13 @@ PATH_RE = re.compile(r'(^|[\s@("\'\[,=])[^\s@("\'\[,=]*?/((?:%s)/)'
                      % '|'.join(TREE_DIRS))
 
 
+# What is left of "../middleboxes/../runtime/lib/table.c" (libsa's files
+# as the middleboxes' build names them) after the prefix goes.
+UP_RE = re.compile(r'(?<![\w.])(?:%s)/\.\./' % '|'.join(TREE_DIRS))
+
+
 def normalize_str(s):
-    return PATH_RE.sub(r'\1\2', s)
+    return UP_RE.sub('', PATH_RE.sub(r'\1\2', s))
 
 
 def normalize(v):

@@ -80,6 +80,13 @@ ctl_is() {
 	[ "$(ctl "$1" "$2")" = "$3" ]
 }
 
+# ctl_ge SOCKET KEY N: the counter is at least N (for wait_for, which
+# re-runs it: a $(...) in wait_for's arguments would be read only once).
+ctl_ge() {
+	v=$(ctl "$1" "$2")
+	[ -n "$v" ] && [ "$v" -ge "$3" ]
+}
+
 # wait_for DESC SECONDS CMD...: polls CMD every 0.1 s.
 wait_for() {
 	desc=$1 n=$(($2 * 10))

@@ -33,7 +33,8 @@ repl_run primary 0 p "$VDEVS" "$WORK/nat.ini" "$WORK/primary.log" --mb nat \
 primary=$!
 wait_for "standby a to sync" 10 ctl_is "$WORK/p.ctl" sync synced
 kill -STOP "$a"
-wait_for "the ack timeout" 10 ctl_is "$WORK/p.ctl" counter.repl.ack_timeouts 1
+# At least one: a loaded machine may already have timed out a slow ack.
+wait_for "the ack timeout" 10 ctl_ge "$WORK/p.ctl" counter.repl.ack_timeouts 1
 tx1=$(ctl "$WORK/p.ctl" counter.port.tx)
 sleep 0.5
 tx2=$(ctl "$WORK/p.ctl" counter.port.tx)
@@ -45,8 +46,8 @@ rm -f "$WORK/a.ctl"
 
 standby b
 wait_for "standby b to sync" 10 ctl_is "$WORK/b.ctl" sync synced
-wait_for "replica checks on b" 10 test \
-	"$(ctl "$WORK/b.ctl" counter.repl.verify_checked)" -gt 1000
+wait_for "replica checks on b" 10 ctl_ge "$WORK/b.ctl" \
+	counter.repl.verify_checked 1001
 ctl_is "$WORK/b.ctl" counter.repl.snapshots 1 || fail "b got no snapshot"
 ctl_is "$WORK/b.ctl" counter.repl.verify_mismatches 0 ||
 	fail "b's replica differs from the primary's"
@@ -54,7 +55,7 @@ ctl_is "$WORK/b.ctl" counter.repl.verify_mismatches 0 ||
 	fail "b applies no deltas"
 kill -TERM "$primary"
 wait "$primary" || fail "the primary did not exit cleanly"
-[ "$(json_get "$WORK/primary.json" repl.connects)" = 2 ] ||
+[ "$(json_get "$WORK/primary.json" repl.connects)" -ge 2 ] ||
 	fail "the primary did not take the second standby"
 echo "ok: late standby synced by snapshot; replica equal after" \
 	"$(ctl "$WORK/b.ctl" counter.repl.batches) batches"

@@ -17,6 +17,7 @@
 
 #include <sa/prefix.h>
 
+#include "pc_lbconf.h"
 #include "tl_parse.h"
 
 /** Output frames equal input frames byte for byte, in order. */
@@ -26,6 +27,10 @@ int pc_check_subset(const char *in, const char *out);
  *  hosts being @p inside (see middleboxes/nat/nat.h). */
 int pc_check_nat(const char *in, const char *out, const struct tl_pool *pool,
 		 const struct sa_prefix_set *inside);
+
+/** Output is the input as balanced by the lb middlebox with @p cfg
+ *  (see middleboxes/lb/lb.h). */
+int pc_check_lb(const char *in, const char *out, const struct pc_lbconf *cfg);
 
 /** Prints packets=N for @p path. */
 int pc_check_count(const char *path);

@@ -23,6 +23,7 @@ enum pc_opt_id {
 	PC_OPT_OUT,
 	PC_OPT_POOL,
 	PC_OPT_INSIDE,
+	PC_OPT_CONFIG,
 };
 
 static const struct option pc_long_opts[] = {
@@ -30,11 +31,12 @@ static const struct option pc_long_opts[] = {
 	{ "out",	required_argument, NULL, PC_OPT_OUT },
 	{ "pool",	required_argument, NULL, PC_OPT_POOL },
 	{ "inside",	required_argument, NULL, PC_OPT_INSIDE },
+	{ "config",	required_argument, NULL, PC_OPT_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct pc_args {
-	const char *in, *out, *pool, *inside;
+	const char *in, *out, *pool, *inside, *config;
 };
 
 static int
@@ -42,11 +44,17 @@ pc_usage(void)
 {
 	fprintf(stderr,
 "usage: " PC_PROG " nat --in IN.pcap --out OUT.pcap --pool LIST --inside LIST\n"
+"       " PC_PROG " lb --in IN.pcap --out OUT.pcap --config LB.INI\n"
 "       " PC_PROG " subset --in IN.pcap --out OUT.pcap\n"
 "       " PC_PROG " count FILE.pcap\n"
 "  nat     OUT is IN as translated by the nat middlebox: sources from\n"
 "          inside are in the pool, mappings are stable and unique,\n"
 "          return traffic reaches the mapped inside host, checksums hold\n"
+"  lb      OUT is IN as balanced by the lb middlebox configured by the\n"
+"          [lb] section of LB.INI: client packets to a service reach an\n"
+"          up backend of it, the same one for the whole flow, replies\n"
+"          leave from the VIP, nothing else changes, checksums hold, no\n"
+"          client packet to a service or reply of a flow is lost\n"
 "  subset  every OUT frame equals an IN frame, in the same order\n"
 "  count   prints packets=N\n"
 "  LIST    pool: a.b.c.d and a.b.c.d/len, comma-separated (every address\n"
@@ -77,6 +85,9 @@ pc_parse_args(int argc, char **argv, struct pc_args *a)
 			break;
 		case PC_OPT_INSIDE:
 			a->inside = optarg;
+			break;
+		case PC_OPT_CONFIG:
+			a->config = optarg;
 			break;
 		default:
 			fprintf(stderr, PC_PROG " %s: %s: %s\n", argv[0],
@@ -109,9 +120,9 @@ pc_main_nat(int argc, char **argv)
 
 	if (pc_parse_args(argc, argv, &a) < 0)
 		return pc_usage();
-	if (a.pool == NULL || a.inside == NULL) {
-		fprintf(stderr, PC_PROG " nat: --pool and --inside are "
-			"required\n");
+	if (a.pool == NULL || a.inside == NULL || a.config != NULL) {
+		fprintf(stderr, PC_PROG " nat: takes --pool and --inside, "
+			"not --config\n");
 		return pc_usage();
 	}
 	rc = sa_prefix_set_parse(a.inside, &inside, &bad);
@@ -135,6 +146,24 @@ pc_main_nat(int argc, char **argv)
 	return rc;
 }
 
+static int
+pc_main_lb(int argc, char **argv)
+{
+	static struct pc_lbconf cfg;
+	struct pc_args a;
+
+	if (pc_parse_args(argc, argv, &a) < 0)
+		return pc_usage();
+	if (a.config == NULL || a.pool != NULL || a.inside != NULL) {
+		fprintf(stderr, PC_PROG " lb: takes --config, not --pool or "
+			"--inside\n");
+		return pc_usage();
+	}
+	if (pc_lbconf_load(a.config, &cfg) < 0)
+		return 1;
+	return pc_check_lb(a.in, a.out, &cfg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,12 +173,14 @@ main(int argc, char **argv)
 		return pc_usage();
 	if (strcmp(argv[1], "nat") == 0)
 		return pc_main_nat(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lb") == 0)
+		return pc_main_lb(argc - 1, argv + 1);
 	if (strcmp(argv[1], "subset") == 0) {
 		if (pc_parse_args(argc - 1, argv + 1, &a) < 0)
 			return pc_usage();
-		if (a.pool != NULL || a.inside != NULL) {
-			fprintf(stderr, PC_PROG " subset: takes no --pool or "
-				"--inside\n");
+		if (a.pool != NULL || a.inside != NULL || a.config != NULL) {
+			fprintf(stderr, PC_PROG " subset: takes no --pool, "
+				"--inside or --config\n");
 			return pc_usage();
 		}
 		return pc_check_subset(a.in, a.out);

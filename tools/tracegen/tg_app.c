@@ -17,6 +17,12 @@
 #define TG_DNS_TXT_STRING_MAX	255
 #define TG_DNS_QTAIL_LEN	4	/* type and class */
 #define TG_DNS_RR_FIXED		10	/* type, class, TTL, rdlength */
+#define TG_DNS_ARCOUNT_OFF	10
+#define TG_DNS_TYPE_OPT		41
+#define TG_DNS_EDNS_UDP_SIZE	1232
+#define TG_DNS_OPT_FIXED	11	/* root name and the fixed fields */
+#define TG_DNS_OPTION_HDR	4	/* option code and length */
+#define TG_DNS_OPTION_PADDING	12
 
 /* ping(8): a struct timeval, then counting bytes from 0x10. */
 #define TG_PING_TV_LEN		16
@@ -131,6 +137,26 @@ tg_app_dns(uint8_t *buf, size_t cap, uint16_t id, const char *name,
 	p = tg_put16(tg_put16(p, qtype), TG_DNS_CLASS_IN);
 	p = tg_put16(tg_put32(p, TG_DNS_TTL), wire);
 	p = tg_dns_rdata(p, qtype, rdata, rdlen);
+	return (uint32_t)(p - buf);
+}
+
+uint32_t
+tg_app_dns_pad(uint8_t *buf, uint32_t len, size_t cap, uint16_t pad)
+{
+	uint8_t *p = buf + len;
+
+	if (len < TG_DNS_HDR_LEN ||
+	    len + TG_DNS_OPT_FIXED + TG_DNS_OPTION_HDR + pad > cap)
+		return len;
+	*p++ = 0;				/* root */
+	p = tg_put16(p, TG_DNS_TYPE_OPT);
+	p = tg_put16(p, TG_DNS_EDNS_UDP_SIZE);	/* class: payload size */
+	p = tg_put32(p, 0);			/* extended rcode, flags */
+	p = tg_put16(p, (uint16_t)(TG_DNS_OPTION_HDR + pad));
+	p = tg_put16(tg_put16(p, TG_DNS_OPTION_PADDING), pad);
+	memset(p, 0, pad);
+	p += pad;
+	tg_put16(buf + TG_DNS_ARCOUNT_OFF, 1);
 	return (uint32_t)(p - buf);
 }
 

@@ -28,6 +28,12 @@
 uint32_t tg_app_dns(uint8_t *buf, size_t cap, uint16_t id, const char *name,
 		    uint16_t qtype, const uint8_t *rdata, uint16_t rdlen);
 
+/** Appends to the DNS message of @p len bytes in @p buf an EDNS(0) OPT
+ *  record with a padding option of @p pad bytes (RFC 7830).
+ *  @return the new length, @p len if it does not fit in @p cap. */
+uint32_t tg_app_dns_pad(uint8_t *buf, uint32_t len, size_t cap,
+			uint16_t pad);
+
 /** ping(8)'s echo data at trace time @p now_us: a timeval, then bytes
  *  0x10, 0x11, ... @return TG_PING_DATA_LEN. */
 uint32_t tg_app_ping(uint8_t *buf, uint64_t now_us);

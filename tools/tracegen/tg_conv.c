@@ -169,9 +169,12 @@ tg_conv_send(struct tg_conv *c, unsigned int side, uint64_t dt_us,
 		 * what a cut SYN keeps. */
 		if (n_opts > room)
 			n_opts = room >= TG_OPT_MSS_LEN &&
-				 opts[0] == TG_OPT_KIND_MSS ? TG_OPT_MSS_LEN : 0;
+				 opts[0] == TG_OPT_KIND_MSS ?
+				 TG_OPT_MSS_LEN : 0;
+		/* A TCP segment may carry any part of a stream; a datagram
+		 * cut short would be a broken message: it goes empty. */
 		if (len > room - n_opts)
-			len = room - n_opts;
+			len = c->proto == SA_IPPROTO_UDP ? 0 : room - n_opts;
 		s->min_frame_len = c->o->pkt_size - TG_FCS_LEN;
 	}
 	if (len > TG_PAYLOAD_MAX) {

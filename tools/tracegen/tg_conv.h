@@ -10,7 +10,8 @@
  * fragmented datagram) some microseconds after the previous one, with
  * valid checksums, to the session's tg_out. With --pkt-size every frame
  * is cut or padded to that size: SYN options that do not fit shrink to
- * the MSS option, payloads to the room left.
+ * the MSS option, TCP and ICMP payloads to the room left, UDP payloads
+ * that do not fit to none.
  */
 
 #include <stdint.h>
@@ -30,7 +31,7 @@ struct tg_end {
 	uint8_t inside;		/**< sent by the inside router (source MAC) */
 	uint16_t win;		/**< TCP window once connected */
 	uint16_t syn_win;	/**< TCP window of its SYN or SYN-ACK */
-	uint8_t n_opts;		/**< bytes of its SYN options, a multiple of 4 */
+	uint8_t n_opts;		/**< SYN option bytes, a multiple of 4 */
 	uint8_t opts[TG_TCP_OPTS_MAX];
 	uint16_t ip_id;		/**< next IPv4 identification */
 	uint32_t seq;		/**< next TCP sequence number it sends */

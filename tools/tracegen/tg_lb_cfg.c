@@ -8,7 +8,6 @@
  * A.B.C.D[:PORT][/PROTO] and [IPV6][:PORT][/PROTO].
  */
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +21,13 @@
 #include "sa_shim.h"
 #include "tg_lb.h"
 
-#define TG_LB_TEXT_MAX		128
 #define TG_LB_PORT_MAX		65535u
 #define TG_LB_DECIMAL		10u
 #define TG_LB_INI_MAX		(16u << 20)
 #define TG_LB_PROTO_LEN		4	/* "/tcp", "/udp" */
+#define TG_LB_SHIM_TMP		"/tmp/sa_shim_"
 
-/* Address text of @p t up to @p end into @p e; 0 or -1. */
+/* The address in the @p n bytes at @p t into @p e; 0 or -1. */
 static int
 tg_lb_addr(const char *t, size_t n, struct tg_lb_ep *e)
 {
@@ -189,6 +188,24 @@ tg_lb_slurp(const char *path)
 	return text;
 }
 
+/* The balancer's complaint. The shim has it read a temporary copy of
+ * the file (tests/shim/sa_shim.c), whose name its FILE:LINE carries:
+ * the line is right, the name becomes the user's. */
+static void
+tg_lb_refused(const char *path)
+{
+	const char *msg = sa_shim_last_log();
+	const char *tmp = strstr(msg, TG_LB_SHIM_TMP);
+	const char *colon = tmp != NULL ? strchr(tmp, ':') : NULL;
+
+	if (colon == NULL)
+		fprintf(stderr, "sa-tracegen: --config %s: the lb refuses it: "
+			"%s\n", path, msg);
+	else
+		fprintf(stderr, "sa-tracegen: --config: the lb refuses it: "
+			"%.*s%s%s\n", (int)(tmp - msg), msg, path, colon);
+}
+
 static int
 tg_lb_start(struct tg_lb_cfg *c, const char *path)
 {
@@ -202,8 +219,7 @@ tg_lb_start(struct tg_lb_cfg *c, const char *path)
 	}
 	rc = sa_shim_init(&lb_middlebox, c->ini);
 	if (rc < 0) {
-		fprintf(stderr, "sa-tracegen: --config %s: the lb refuses it: "
-			"%s\n", path, sa_shim_last_log());
+		tg_lb_refused(path);
 		return -1;
 	}
 	c->running = true;

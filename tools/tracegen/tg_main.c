@@ -4,7 +4,9 @@
  * sa-tracegen: reproducible one-armed traffic for the middlebox tests and
  * benchmarks. The flow table is drawn first (tg_model), the scheduler
  * merges the flows' packets by time (tg_sched), each packet becomes a
- * frame (tg_frame, tg_malformed) and goes to the pcap (tg_writer).
+ * frame (tg_frame, tg_malformed) and goes to the pcap (tg_writer). The
+ * other profiles (--profile lb, ids, monitor) script sessions instead
+ * (tg_prof and the tg_prof_* modules).
  */
 
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "tg_malformed.h"
 #include "tg_model.h"
 #include "tg_opts.h"
+#include "tg_prof.h"
 #include "tg_rng.h"
 #include "tg_sched.h"
 #include "tg_writer.h"
@@ -151,6 +154,11 @@ main(int argc, char **argv)
 		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
 	rc = EXIT_FAILURE;
+	if (opts.profile != TG_PROFILE_DEFAULT) {
+		if (tg_prof_main(&opts) == 0)
+			rc = EXIT_SUCCESS;
+		goto err_opts;
+	}
 	if (tg_model_init(&run.model, &opts) < 0)
 		goto err_opts;
 	if (tg_sched_init(&run.sched, run.model.flows,

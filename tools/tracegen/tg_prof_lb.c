@@ -34,7 +34,7 @@
 #define TG_LB_UNSOL_PCT		1.0
 
 #define TG_US_PER_S		1e6
-#define TG_LB_CLIENTS_MAX	(1u << 17)
+#define TG_LB_CLIENTS_MAX	((1u << 17) - 2)
 /* Clients: 198.18.0.0/15 (RFC 2544) and 2001:db8:c1::/48. */
 #define TG_LB_CLIENT4		0xc6120000u
 static const uint8_t tg_lb_client6[TG_ADDR6_BYTES] = {
@@ -64,6 +64,7 @@ static const uint8_t tg_lb_client6[TG_ADDR6_BYTES] = {
 #define TG_LB_PINGS_MAX		3
 #define TG_LB_FRAG_DGRAM	1400
 #define TG_LB_FRAG_FIRST	1000
+#define TG_LB_OPT_LEN		15	/* EDNS OPT record and option header */
 #define TG_LB_STRAY_VARIANTS	3
 #define TG_LB_STRAY_PORT_STEP	1000
 #define TG_LB_UNSOL_PORT_MAX	1023	/* no client port is ever below */
@@ -71,7 +72,6 @@ static const uint8_t tg_lb_client6[TG_ADDR6_BYTES] = {
 #define TG_LB_VLAN_COUNT	8
 #define TG_LB_DNS_NAME		"www.example.com"
 #define TG_LB_BUF		1600
-#define TG_LB_RCODE_ADDR	0xc0000201u	/* 192.0.2.1: the answer */
 
 enum tg_lb_kind {
 	TG_LB_TCP,
@@ -97,7 +97,7 @@ struct tg_lb_expect {
 	uint64_t proto_unsupported;
 	uint64_t fragment;
 	uint64_t no_connection;
-	uint64_t first_dropped;	/* first packets the lb refused otherwise */
+	uint64_t first_dropped;	/* packets of flows it refused otherwise */
 };
 
 struct tg_lb {
@@ -139,7 +139,7 @@ tg_lb_end(struct tg_end *end, const struct tg_lb_ep *e)
 		tg_end_set6(end, e->addr6, e->port);
 }
 
-/* Services of protocol @p proto, preferring family @p family. */
+/* A service of protocol @p proto, of family @p family if there is one. */
 static int
 tg_lb_pick_svc(const struct tg_lb_cfg *cfg, uint8_t proto, uint8_t family,
 	       uint64_t bits)
@@ -220,8 +220,8 @@ tg_lb_draw(struct tg_prof *p, struct tg_lb *lb, uint64_t start_us)
 	return 0;
 }
 
-/* Clients must be outside and no VIP, or the balancer would see them
- * as backends or as themselves. */
+/* Clients must be outside, or the balancer would take them for
+ * backends. */
 static int
 tg_lb_check_clients(const struct tg_lb *lb, uint32_t n)
 {
@@ -230,16 +230,14 @@ tg_lb_check_clients(const struct tg_lb *lb, uint32_t n)
 	uint8_t fam;
 
 	for (fam = 4; fam <= 6; fam += 2) {
-		for (i = 0; i < n; i += n - 1 > 0 ? n - 1 : 1) {
+		for (i = 0; i < n; i++) {
 			tg_lb_client_ep(i, fam, &e);
-			if (tg_lb_cfg_inside(&lb->cfg, &e)) {
-				fprintf(stderr, "sa-tracegen: --config: the "
-					"clients (198.18.0.0/15, "
-					"2001:db8:c1::/48) lie inside\n");
-				return -1;
-			}
-			if (n == 1)
-				break;
+			if (!tg_lb_cfg_inside(&lb->cfg, &e))
+				continue;
+			fprintf(stderr, "sa-tracegen: --config: the clients "
+				"(198.18.0.0/15, 2001:db8:c1::/48) lie in its "
+				"inside prefixes\n");
+			return -1;
 		}
 	}
 	return 0;
@@ -254,14 +252,14 @@ tg_lb_init(struct tg_prof *p)
 	uint64_t i;
 
 	p->priv = lb;
-	if (lb == NULL || tg_ports_init(&lb->ports, o->hosts, o->seed) < 0) {
-		fprintf(stderr, "sa-tracegen: out of memory\n");
-		return -1;
-	}
 	if (o->hosts > TG_LB_CLIENTS_MAX) {
 		fprintf(stderr, "sa-tracegen: --hosts %llu: the lb profile "
 			"has room for %u clients\n",
 			(unsigned long long)o->hosts, TG_LB_CLIENTS_MAX);
+		return -1;
+	}
+	if (lb == NULL || tg_ports_init(&lb->ports, o->hosts, o->seed) < 0) {
+		fprintf(stderr, "sa-tracegen: out of memory\n");
 		return -1;
 	}
 	if (tg_lb_cfg_load(&lb->cfg, o->config) < 0 ||
@@ -462,7 +460,7 @@ tg_lb_tcp(struct tg_prof *p, struct tg_lb *lb, struct tg_lb_sess *ls)
 static int
 tg_lb_udp(struct tg_lb *lb, struct tg_lb_sess *ls)
 {
-	static const uint8_t answer[] = { 192, 0, 2, 1 };
+	static const uint8_t answer[] = { 192, 0, 2, 1 };	/* TEST-NET */
 	uint8_t q[TG_LB_BUF], r[TG_LB_BUF];
 	uint32_t n = 1 + (uint32_t)tg_below(tg_splitmix64(ls->rng),
 					    TG_LB_XCHG_MAX);
@@ -560,26 +558,34 @@ tg_lb_icmp(struct tg_lb *lb, struct tg_lb_sess *ls)
 	}
 }
 
+/* A DNS query grown by EDNS padding past the MTU's worth of a first
+ * fragment, as large resolver traffic is. */
 static int
 tg_lb_frag(struct tg_lb *lb, struct tg_lb_sess *ls)
 {
-	uint8_t buf[TG_LB_FRAG_DGRAM];
+	uint8_t buf[TG_LB_BUF];
+	uint32_t len;
+	uint16_t pad;
 
-	tg_app_words(buf, sizeof(buf), ls->rng);
+	len = tg_app_dns(buf, sizeof(buf), (uint16_t)tg_splitmix64(ls->rng),
+			 TG_LB_DNS_NAME, TG_DNS_TYPE_TXT, NULL, 0);
+	pad = (uint16_t)(TG_LB_FRAG_DGRAM - len - TG_LB_OPT_LEN);
+	len = tg_app_dns_pad(buf, len, sizeof(buf), pad);
 	ls->c.proto = SA_IPPROTO_UDP;
-	if (tg_conv_udp_frags(&ls->c, 0, 0, buf, sizeof(buf),
-			      TG_LB_FRAG_FIRST) < 0)
+	if (tg_conv_udp_frags(&ls->c, 0, 0, buf, len, TG_LB_FRAG_FIRST) < 0)
 		return -1;
 	lb->ex.fragment += 2;
 	return 0;
 }
 
-/* A backend speaks to a client port no connection uses. */
+/* A backend speaks to a client port no connection uses: a late
+ * segment, or a late DNS answer. */
 static void
 tg_lb_unsol(struct tg_lb *lb, struct tg_lb_sess *ls)
 {
-	uint8_t buf[TG_LB_REQ_MIN];
-	uint32_t i, n = 0, pick[TG_LB_BACKENDS_MAX];
+	static const uint8_t answer[] = { 192, 0, 2, 1 };
+	uint8_t buf[TG_LB_BUF];
+	uint32_t i, n = 0, len, pick[TG_LB_BACKENDS_MAX];
 
 	for (i = 0; i < lb->cfg.n_be; i++)
 		if (lb->cfg.be[i].family == ls->vip.family)
@@ -591,12 +597,17 @@ tg_lb_unsol(struct tg_lb *lb, struct tg_lb_sess *ls)
 	ls->c.end[0].port = (uint16_t)(1 + tg_below(tg_splitmix64(ls->rng),
 						    TG_LB_UNSOL_PORT_MAX));
 	tg_lb_side(ls, 1);
-	tg_app_words(buf, sizeof(buf), ls->rng);
-	if (ls->c.proto == SA_IPPROTO_TCP)
+	if (ls->c.proto == SA_IPPROTO_TCP) {
+		tg_app_words(buf, TG_LB_REQ_MIN, ls->rng);
 		tg_conv_tcp(&ls->c, 1, 0, SA_TCP_ACK | SA_TCP_PSH, buf,
-			    sizeof(buf));
-	else
-		tg_conv_udp(&ls->c, 1, 0, buf, sizeof(buf));
+			    TG_LB_REQ_MIN);
+	} else {
+		len = tg_app_dns(buf, sizeof(buf),
+				 (uint16_t)tg_splitmix64(ls->rng),
+				 TG_LB_DNS_NAME, TG_DNS_TYPE_A, answer,
+				 sizeof(answer));
+		tg_conv_udp(&ls->c, 1, 0, buf, len);
+	}
 	lb->ex.no_connection++;
 }
 
@@ -604,7 +615,7 @@ static int
 tg_lb_build(struct tg_prof *p, struct tg_sess *s, struct tg_out *out)
 {
 	struct tg_lb *lb = p->priv;
-	static struct tg_lb_sess ls;
+	struct tg_lb_sess ls;
 	uint8_t proto = s->kind == TG_LB_ICMP ? SA_IPPROTO_ICMP :
 			lb->cfg.svc[s->b].proto;
 

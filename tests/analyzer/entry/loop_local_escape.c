@@ -4,10 +4,15 @@
  * check-field: st window updateable output_impacting
  * check-field: st total updateable !output_impacting
  * check-entry: detected main
+ * check-absent: n
+ * check-absent: plen
+ * check-absent: <anon>
  *
  * st is declared in main before the recvfrom loop and passed by address
  * to account(); its writes go through the pointer. window decides whether
- * the reply is sent.
+ * the reply is sent. n and plen are set afresh in each iteration before
+ * any use; nor does a compiler temporary (the transparent-union argument
+ * clang builds for recvfrom and sendto) carry anything between packets.
  */
 #include <stdint.h>
 #include <sys/socket.h>
