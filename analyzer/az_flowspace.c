@@ -68,7 +68,6 @@ az_fs_of(struct az_fs *s, LLVMValueRef v)
 az_hdrset_t
 az_fs_reads(struct az_fs *s, uint32_t vid)
 {
-	az_obj_t pkt = az_pta_packet_obj(s->pta);
 	const struct az_use *u;
 	const az_loc_t *l;
 	az_hdrset_t t = 0;
@@ -80,7 +79,8 @@ az_fs_reads(struct az_fs *s, uint32_t vid)
 			continue;
 		n = az_modref_set_locs(s->mr, u->set, false, &l);
 		for (i = 0; i < n; i++)
-			if (az_modref_loc(s->mr, l[i])->obj != pkt)
+			if (!az_modref_obj_packet(s->mr,
+						  az_modref_loc(s->mr, l[i])->obj))
 				t |= s->lt[l[i]];
 	}
 	return t;
@@ -121,47 +121,45 @@ az_fs_reads_packet(struct az_fs *s, uint32_t vid)
 
 /* --- selection ------------------------------------------------------------- */
 
-static void
-az_fs_why(struct az_fs *s, LLVMValueRef inst, const char *what, char *buf,
-	  size_t size)
-{
-	char loc[AZ_WHY_MAX / 2];
-
-	az_module_loc_str(s->m, inst, false, loc, sizeof(loc));
-	snprintf(buf, size, "%s in %s (%s)", what, az_fn_label(s->r,
-		 LLVMGetBasicBlockParent(LLVMGetInstructionParent(inst))), loc);
-}
+static const char *const az_sel_names[] = {
+	[AZ_SEL_KEYED] = "keyed",
+	[AZ_SEL_INDEXED] = "indexed",
+	[AZ_SEL_ACCESSED] = "accessed",
+};
 
 static void
 az_fs_select_obj(struct az_fs *s, struct az_robj *ro, az_hdrset_t t,
-		 LLVMValueRef inst, const char *what)
+		 LLVMValueRef inst, enum az_sel how)
 {
-	char why[AZ_WHY_MAX];
+	char why[AZ_WHY_MAX], loc[AZ_WHY_MAX / 2];
 
-	if (ro == NULL || (ro->flowspace | t) == ro->flowspace)
+	if (ro == NULL || !az_result_flow_news(ro, t, how))
 		return;
-	az_fs_why(s, inst, what, why, sizeof(why));
-	az_result_flow(s->r, ro, t, why);
+	az_module_loc_str(s->m, inst, false, loc, sizeof(loc));
+	snprintf(why, sizeof(why), "%s in %s (%s)", az_sel_names[how],
+		 az_fn_label(s->r, LLVMGetBasicBlockParent(
+			     LLVMGetInstructionParent(inst))), loc);
+	az_result_flow(s->r, ro, t, why, how);
 }
 
 static void
 az_fs_select_one(struct az_fs *s, az_obj_t o, az_hdrset_t t,
-		 LLVMValueRef inst, const char *what)
+		 LLVMValueRef inst, enum az_sel how)
 {
 	size_t j;
 
-	az_fs_select_obj(s, az_result_obj(s->r, o), t, inst, what);
+	az_fs_select_obj(s, az_result_obj(s->r, o), t, inst, how);
 	if (az_pta_obj(s->pta, o)->part != AZ_HEAP_TABLE)
 		return;
 	for (j = 0; j < s->r->n_objs; j++)
 		if (az_pta_obj(s->pta, s->r->objs[j].obj)->table == o)
-			az_fs_select_obj(s, &s->r->objs[j], t, inst, what);
+			az_fs_select_obj(s, &s->r->objs[j], t, inst, how);
 }
 
 /* The objects instruction @p vid accesses (its access sets' objects) are
  * selected by @p t; it acts once per new bit. */
 void
-az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t, const char *what)
+az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t, enum az_sel how)
 {
 	LLVMValueRef inst = az_modref_value(s->mr, vid);
 	const struct az_access *a;
@@ -175,7 +173,7 @@ az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t, const char *what)
 	for (k = 0; k < nu; k++, u++) {
 		n = az_modref_set_raw(s->mr, u->set, &a);
 		for (i = 0; i < n; i++)
-			az_fs_select_one(s, a[i].obj, t, inst, what);
+			az_fs_select_one(s, a[i].obj, t, inst, how);
 	}
 }
 
@@ -184,7 +182,7 @@ az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t, const char *what)
  * once per new bit. */
 void
 az_fs_select_ptr(struct az_fs *s, uint32_t vid, LLVMValueRef ptr,
-		 az_hdrset_t t, const char *what)
+		 az_hdrset_t t, enum az_sel how)
 {
 	LLVMValueRef inst = az_modref_value(s->mr, vid);
 	size_t i;
@@ -197,7 +195,7 @@ az_fs_select_ptr(struct az_fs *s, uint32_t vid, LLVMValueRef ptr,
 		return;
 	}
 	for (i = 0; i < s->pts.n; i++)
-		az_fs_select_one(s, s->pts.v[i].obj, t, inst, what);
+		az_fs_select_one(s, s->pts.v[i].obj, t, inst, how);
 }
 
 /* --- transfer ---------------------------------------------------------------- */
@@ -218,7 +216,7 @@ az_fs_gep(struct az_fs *s, uint32_t vid, LLVMValueRef gep)
 	az_fs_val(s, vid, all);
 	if (var)
 		az_fs_select_ptr(s, vid, LLVMGetOperand(gep, 0), all,
-				 "indexed");
+				 AZ_SEL_INDEXED);
 }
 
 static void
@@ -236,7 +234,7 @@ az_fs_load(struct az_fs *s, uint32_t vid, LLVMValueRef ld)
 	if (LLVMGetTypeKind(LLVMTypeOf(ld)) == LLVMPointerTypeKind)
 		t |= az_fs_of(s, ptr);
 	az_fs_val(s, vid, t);
-	az_fs_select(s, vid, az_fs_of(s, ptr), "accessed");
+	az_fs_select(s, vid, az_fs_of(s, ptr), AZ_SEL_ACCESSED);
 }
 
 static void
@@ -245,7 +243,7 @@ az_fs_store(struct az_fs *s, uint32_t vid, LLVMValueRef st)
 	LLVMValueRef ptr = LLVMGetOperand(st, 1);
 
 	az_fs_writes(s, vid, az_fs_of(s, LLVMGetOperand(st, 0)));
-	az_fs_select(s, vid, az_fs_of(s, ptr), "accessed");
+	az_fs_select(s, vid, az_fs_of(s, ptr), AZ_SEL_ACCESSED);
 }
 
 static void
@@ -366,14 +364,13 @@ az_fs_skip(struct az_fs *s)
 static void
 az_fs_packet_sets(struct az_fs *s)
 {
-	az_obj_t pkt = az_pta_packet_obj(s->pta);
 	const struct az_access *a;
 	size_t k, i, n;
 
 	for (k = 0; k < az_modref_n_sets(s->mr); k++) {
 		n = az_modref_set_raw(s->mr, (uint32_t)k, &a);
 		for (i = 0; i < n && !s->set_pkt[k]; i++)
-			s->set_pkt[k] = a[i].obj == pkt;
+			s->set_pkt[k] = az_modref_obj_packet(s->mr, a[i].obj);
 	}
 }
 

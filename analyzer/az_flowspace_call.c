@@ -162,7 +162,7 @@ az_fs_range_taint(struct az_fs *s, az_obj_t o, uint64_t lo, uint64_t hi)
 	az_loc_t first, k;
 	size_t n;
 
-	if (o == az_pta_packet_obj(s->pta))
+	if (az_modref_obj_packet(s->mr, o))
 		return 0;
 	n = az_modref_obj_locs(s->mr, o, &first);
 	for (k = first; k < first + n; k++) {
@@ -433,7 +433,7 @@ az_fs_table(struct az_fs *s, uint32_t vid, LLVMValueRef call,
 				  eff->arg);
 		switch (eff->kind) {
 		case AZ_EFF_KEY:
-			az_fs_select_ptr(s, vid, table, key, "keyed");
+			az_fs_select_ptr(s, vid, table, key, AZ_SEL_KEYED);
 			break;
 		case AZ_EFF_RET_TVAL:
 		case AZ_EFF_RET_TKEY:

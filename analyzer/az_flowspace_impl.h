@@ -57,13 +57,20 @@ az_hdrset_t az_fs_of(struct az_fs *s, LLVMValueRef v);
 az_hdrset_t az_fs_reads(struct az_fs *s, uint32_t vid);
 void az_fs_writes(struct az_fs *s, uint32_t vid, az_hdrset_t t);
 bool az_fs_reads_packet(struct az_fs *s, uint32_t vid);
+/* How an object is selected, best reason first. */
+enum az_sel {
+	AZ_SEL_KEYED = 0,	/* by a table key */
+	AZ_SEL_INDEXED,		/* by an array index / pointer offset */
+	AZ_SEL_ACCESSED,	/* through a pointer so selected */
+};
+
 /* Selects by @p t the objects instruction @p vid accesses / those @p ptr
  * may point to (a GEP's base, a table argument); once per new bit of
  * each instruction. */
 void az_fs_select(struct az_fs *s, uint32_t vid, az_hdrset_t t,
-		  const char *what);
+		  enum az_sel how);
 void az_fs_select_ptr(struct az_fs *s, uint32_t vid, LLVMValueRef ptr,
-		      az_hdrset_t t, const char *what);
+		      az_hdrset_t t, enum az_sel how);
 
 /* az_flowspace_call.c: calls, returns and copies. */
 void az_fs_call(struct az_fs *s, uint32_t vid, LLVMValueRef call);

@@ -137,7 +137,8 @@ az_mr_scope(struct az_modref *mr, const struct az_entry_list *el)
 		if (mr->blk_pp[b])
 			mr->fn_pp[mr->blk_fn.v[b]] = 1;
 	for (f = 0; f < nf; f++)
-		mr->n_pp_fns += mr->fn_pp[f] != 0;
+		mr->n_pp_fns += mr->fn_pp[f] != 0 &&
+				!LLVMIsDeclaration(az_cg_func(mr->cg, f));
 	return 0;
 }
 
@@ -583,6 +584,13 @@ az_mr_parts(struct az_modref *mr)
 static int
 az_mr_memo(struct az_modref *mr)
 {
+	az_obj_t pkt = az_pta_packet_obj(mr->pta);
+
+	mr->obj_pkt = calloc(az_pta_n_objects(mr->pta) + 1, 1);
+	if (mr->obj_pkt == NULL)
+		return -ENOMEM;
+	if (pkt != AZ_OBJ_NONE)
+		mr->obj_pkt[pkt] = 1;
 	mr->ref = calloc(1, sizeof(*mr->ref));
 	if (mr->ref == NULL)
 		return -ENOMEM;
@@ -680,6 +688,7 @@ az_modref_free(struct az_modref *mr)
 	free(mr->sw_start);
 	free(mr->sw_v);
 	az_u32vec_fini(&mr->wild);
+	free(mr->obj_pkt);
 	az_u32vec_fini(&mr->part_tbl);
 	az_u32vec_fini(&mr->part_obj);
 	if (mr->ref != NULL) {

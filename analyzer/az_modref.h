@@ -112,7 +112,7 @@ uint32_t az_modref_fn_first_block(const struct az_modref *mr, uint32_t fn);
 bool az_modref_block_per_packet(const struct az_modref *mr, uint32_t bid);
 /** True if instruction or argument @p vid is in per-packet code. */
 bool az_modref_per_packet(const struct az_modref *mr, uint32_t vid);
-/** Functions with per-packet code. */
+/** Defined functions with per-packet code. */
 size_t az_modref_n_per_packet_fns(const struct az_modref *mr);
 
 /** Per-packet call sites that reach function @p fn. */
@@ -132,6 +132,9 @@ const struct az_mloc *az_modref_loc(const struct az_modref *mr, az_loc_t l);
 /** Locations of @p o: ids *first .. *first + n - 1. */
 size_t az_modref_obj_locs(const struct az_modref *mr, az_obj_t o,
 			  az_loc_t *first);
+/** True if object @p o holds packet bytes: the packet object, or a
+ *  buffer a modelled receive function writes (recv, read on a socket). */
+bool az_modref_obj_packet(const struct az_modref *mr, az_obj_t o);
 /** True if the location's object may be touched by unmodelled code. */
 bool az_modref_loc_escaped(const struct az_modref *mr, az_loc_t l);
 

@@ -184,13 +184,19 @@ az_effect_at(const struct az_modref *mr, LLVMValueRef call,
 {
 	uint64_t len = az_effect_len(mr, call, e, ptr);
 	uint64_t psize = LLVMPointerSize(mr->td);
+	size_t i;
 
 	switch (e->kind) {
 	case AZ_EFF_READ:
 	case AZ_EFF_KEY:
 		return az_sink_ptr(mr, s, false, ptr, len, pts);
 	case AZ_EFF_WRITE:
-		return az_sink_ptr(mr, s, true, ptr, len, pts);
+		if (az_sink_ptr(mr, s, true, ptr, len, pts) != 0)
+			return -ENOMEM;
+		/* A receive buffer: what recv() puts there is packet bytes. */
+		for (i = 0; (e->flags & AZ_EFF_F_PACKET) && i < pts->n; i++)
+			mr->obj_pkt[pts->v[i].obj] = 1;
+		return 0;
 	case AZ_EFF_COPY:
 		if (az_sink_ptr(mr, s, true, ptr, len, pts) != 0)
 			return -ENOMEM;

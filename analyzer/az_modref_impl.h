@@ -132,6 +132,8 @@ struct az_modref {
 	/* sa_table parts: (table object, key or value object) pairs */
 	struct az_u32vec part_tbl, part_obj;
 	struct az_refmemo *ref;
+	/* per object: packet bytes (the packet, receive buffers) */
+	uint8_t *obj_pkt;
 };
 
 struct az_reflist {

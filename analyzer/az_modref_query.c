@@ -180,6 +180,12 @@ az_modref_obj_locs(const struct az_modref *mr, az_obj_t o, az_loc_t *first)
 }
 
 bool
+az_modref_obj_packet(const struct az_modref *mr, az_obj_t o)
+{
+	return mr->obj_pkt[o] != 0;
+}
+
+bool
 az_modref_loc_escaped(const struct az_modref *mr, az_loc_t l)
 {
 	return mr->loc_escaped[l] != 0;

@@ -180,13 +180,15 @@ az_text_field(FILE *f, const struct az_rfield *fl)
 	fputc('\n', f);
 }
 
+/* Objects without a source location (no debug info) are reported at the
+ * input file, so that every line still starts with a file. */
 static void
-az_text_object(FILE *f, const struct az_robj *o)
+az_text_object(FILE *f, const struct az_result *r, const struct az_robj *o)
 {
 	size_t i, quiet = 0;
 
 	fprintf(f, "%s: %s %s%s%s (%s, ", o->location != NULL ? o->location :
-		"<unknown>", az_pobj_kind_name(o->kind), o->name,
+		r->input, az_pobj_kind_name(o->kind), o->name,
 		o->func != NULL ? " in " : "", o->func != NULL ? o->func : "",
 		o->type_name != NULL ? o->type_name : "unknown type");
 	if (o->size != 0)
@@ -253,7 +255,7 @@ az_report_text(FILE *f, const struct az_result *r)
 		r->entry_func != NULL ? r->entry_func : "<none>", r->entry_kind,
 		r->debug_info ? "" : "; no debug info, names are IR names");
 	for (i = 0; i < r->n_objs; i++)
-		az_text_object(f, &r->objs[i]);
+		az_text_object(f, r, &r->objs[i]);
 	az_text_approx(f, r);
 	fprintf(f, "%s: summary: %zu persistent, %zu updateable, %zu "
 		"output-impacting; per-flow %zu, multi-flow %zu, all-flows "

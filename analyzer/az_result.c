@@ -303,14 +303,25 @@ az_result_mark(struct az_result *r, struct az_robj *ro, enum az_flag flag,
 	return n;
 }
 
+bool
+az_result_flow_news(const struct az_robj *ro, az_hdrset_t fs, unsigned int rank)
+{
+	if (fs == 0)
+		return false;
+	return (ro->flowspace | fs) != ro->flowspace || ro->flowspace == 0 ||
+	       rank < ro->flow_rank;
+}
+
 void
 az_result_flow(struct az_result *r, struct az_robj *ro, az_hdrset_t fs,
-	       const char *why)
+	       const char *why, unsigned int rank)
 {
-	if ((ro->flowspace | fs) == ro->flowspace)
+	if (!az_result_flow_news(ro, fs, rank))
 		return;
-	if (ro->flowspace == 0 && why != NULL)
+	if ((ro->flowspace == 0 || rank < ro->flow_rank) && why != NULL) {
 		ro->flow_reason = az_result_str(r, why);
+		ro->flow_rank = rank;
+	}
 	ro->flowspace |= fs;
 }
 

@@ -109,7 +109,8 @@ struct az_robj {
 	bool flag[AZ_FLAG_COUNT];
 	const char *reason[AZ_FLAG_COUNT];
 	az_hdrset_t flowspace;
-	const char *flow_reason;	/**< where the flowspace was first seen */
+	const char *flow_reason;	/**< where the flowspace was seen */
+	unsigned int flow_rank;		/**< of flow_reason */
 	enum az_scope scope;
 };
 
@@ -176,9 +177,14 @@ size_t az_result_mark(struct az_result *r, struct az_robj *ro,
 		      enum az_flag flag, uint64_t lo, uint64_t hi,
 		      const char *reason);
 
-/** Adds @p fs to the flowspace of @p ro; @p why (copied) kept if first. */
+/** Adds @p fs to the flowspace of @p ro. @p why (copied) becomes its
+ *  reason if it is the first, or ranks better (lower @p rank: a key
+ *  before an index before an access through a selected pointer). */
 void az_result_flow(struct az_result *r, struct az_robj *ro, az_hdrset_t fs,
-		    const char *why);
+		    const char *why, unsigned int rank);
+/** True if az_result_flow() would change anything. */
+bool az_result_flow_news(const struct az_robj *ro, az_hdrset_t fs,
+			 unsigned int rank);
 
 /** Copies a string into the result's pool; NULL if out of memory. */
 const char *az_result_str(struct az_result *r, const char *s);

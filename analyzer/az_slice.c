@@ -46,6 +46,7 @@ struct az_slice {
 	 * writers were */
 	uint8_t *set_read, *set_written;
 	uint8_t *reached;		/* per object: output memory visited */
+	bool escaped_reached;		/* ... and all escaped objects were */
 	bool wild_done;			/* wild calls are relevant */
 	bool escaped_done;		/* escaped locations are relevant */
 	struct az_locset pts;
@@ -227,6 +228,30 @@ az_out_policy(const char *name)
 	return &az_out_default;
 }
 
+static bool
+az_sl_is_escaped(struct az_slice *s, az_obj_t o)
+{
+	const struct az_obj_info *in = az_pta_obj(s->pta, o);
+
+	return in->escaped || in->kind == AZ_OBJ_UNKNOWN;
+}
+
+/* Queues every escaped object not reached yet (their locations become
+ * relevant when the queue gets to them; their contents are escaped). */
+static void
+az_sl_escaped_objs(struct az_slice *s, struct az_u32vec *q)
+{
+	size_t o, n = az_pta_n_objects(s->pta);
+
+	if (s->escaped_reached)
+		return;
+	s->escaped_reached = true;
+	for (o = 0; o < n; o++)
+		if (az_sl_is_escaped(s, (az_obj_t)o) && !s->reached[o]++ &&
+		    az_u32vec_push(q, (uint32_t)o) != 0)
+			s->err = -ENOMEM;
+}
+
 /* Every location of every object reachable from @p ptr, and the
  * persistent ones among those objects whole. An object is visited once
  * per slice: what an earlier output reached is relevant already. */
@@ -258,6 +283,12 @@ az_sl_reach_mem(struct az_slice *s, LLVMValueRef ptr, uint32_t origin)
 		n = az_modref_obj_locs(s->mr, q.v[i], &first);
 		for (k = first; k < first + n; k++)
 			az_sl_loc(s, k, origin);
+		/* Escaped memory reaches only escaped memory, all of which
+		 * unknown code may link together: taken whole, once. */
+		if (az_sl_is_escaped(s, q.v[i])) {
+			az_sl_escaped_objs(s, &q);
+			continue;
+		}
 		if (az_pta_contents(s->pta, q.v[i], AZ_OFF_ANY, &s->pts) != 0)
 			s->err = -ENOMEM;
 		for (j = 0; j < s->pts.n; j++)

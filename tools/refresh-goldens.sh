@@ -26,6 +26,7 @@ for mb in "$@"; do
 	targets="$targets middleboxes/$mb.report.json"
 done
 # Fails with "unknown target" while the analyzer is not part of the build.
+# shellcheck disable=SC2086
 ninja -C "$build" $targets
 
 new=0

@@ -101,9 +101,21 @@ def diff(golden, report, path, out):
         keyed = (None not in gk and None not in rk and
                  len(set(gk)) == len(gk) and len(set(rk)) == len(rk))
         if not keyed:
-            if golden != report:
-                out.append(f'{path}: golden {show(golden)}, report '
-                           f'{show(report)}')
+            if golden == report:
+                return
+            if all(not isinstance(x, (dict, list)) for x in golden + report):
+                # Lists of strings (reasons, flowspaces): name the elements.
+                gone = [x for x in golden if x not in report]
+                new = [x for x in report if x not in golden]
+                if gone or new:
+                    out.append(f'{path}: ' + '; '.join(
+                        [f'golden only {show(x)}' for x in gone] +
+                        [f'report only {show(x)}' for x in new]))
+                else:
+                    out.append(f'{path}: same elements in another order')
+                return
+            out.append(f'{path}: golden {show(golden)}, report '
+                       f'{show(report)}')
             return
         gmap = dict(zip(gk, golden))
         rmap = dict(zip(rk, report))

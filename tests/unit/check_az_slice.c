@@ -330,6 +330,48 @@ START_TEST(table_per_flow)
 }
 END_TEST
 
+/* A key inside a bigger struct, hashed byte by byte: the pointer
+ * analysis collapses the struct, yet the field next to the key stays
+ * apart, since it is stored and loaded at exact offsets. */
+static const char src_collapsed[] = AZ_T_PROLOGUE
+	"struct t_key { uint32_t src, dst; uint16_t sport, dport; "
+	"uint8_t proto, pad[3]; };\n"
+	"struct t_flow { struct t_key key; uint8_t kind; };\n"
+	"uint64_t slots[256];\nuint64_t by_kind[4];\n"
+	"static int t_init(struct sa_ctx *c, const struct sa_config *x)\n"
+	"{ (void)c; (void)x; return 0; }\n"
+	"static uint32_t t_hash(const void *k, uint32_t len)\n{\n"
+	"	const uint8_t *p = k;\n	uint32_t h = 0;\n"
+	"	while (len-- > 0)\n		h = h * 31u + *p++;\n"
+	"	return h & 255u;\n}\n"
+	"static void t_fill(const struct sa_pkt *pkt, struct t_flow *f)\n{\n"
+	"	const struct sa_ipv4_hdr *ip = (const void *)(pkt->data + 14);\n"
+	"	const struct sa_udp_hdr *udp = (const void *)(ip + 1);\n"
+	"	f->key = (struct t_key){ .src = ip->src_addr, .dst = "
+	"ip->dst_addr, .sport = udp->src_port, .dport = udp->dst_port, "
+	".proto = ip->next_proto_id };\n"
+	"	f->kind = 1;\n}\n"
+	"static void t_process(struct sa_ctx *ctx, struct sa_pkt *pkt)\n{\n"
+	"	struct t_flow f;\n\n	t_fill(pkt, &f);\n"
+	"	slots[t_hash(&f.key, sizeof(f.key))]++;\n"
+	"	by_kind[f.kind & 3u]++;\n"
+	"	sa_emit(ctx, pkt, slots[0] != 0 ? SA_ARM_INSIDE : "
+	"SA_ARM_OUTSIDE);\n}\n" AZ_T_DESCRIPTOR;
+
+START_TEST(collapsed_key)
+{
+	const az_hdrset_t tuple = AZ_HDR_BIT(IPV4_SRC) | AZ_HDR_BIT(IPV4_DST) |
+		AZ_HDR_BIT(IPV4_PROTO) | AZ_HDR_BIT(L4_SPORT) |
+		AZ_HDR_BIT(L4_DPORT);
+
+	az_t_run(src_collapsed, false);
+	ck_assert_uint_eq(az_t_obj("slots")->flowspace, tuple);
+	ck_assert_int_eq(az_t_obj("by_kind")->scope, AZ_SCOPE_ALL_FLOWS);
+	az_t_flags("slots", 1, 1);
+	az_t_flags("by_kind", 1, 0);
+}
+END_TEST
+
 static Suite *
 az_slice_suite(void)
 {
@@ -347,6 +389,7 @@ az_slice_suite(void)
 	tcase_add_checked_fixture(tc, NULL, az_t_teardown);
 	tcase_add_test(tc, flowspace_scopes);
 	tcase_add_test(tc, table_per_flow);
+	tcase_add_test(tc, collapsed_key);
 	return s;
 }
 
