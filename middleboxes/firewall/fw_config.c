@@ -86,28 +86,17 @@ fw_config_check_keys(const struct sa_config *cfg)
 	return 0;
 }
 
-/* Value of @key among @names (index = result), @def when absent. */
+/* sa_config_choice() into the uint8_t fields of the config struct. */
 static int
 fw_config_choice(const struct sa_config *cfg, const char *key,
 		 const char *const names[FW_CHOICES], uint8_t def,
 		 uint8_t *out)
 {
-	const char *v = sa_config_get(cfg, key);
-	unsigned int i;
+	unsigned int v = def;
+	int rc = sa_config_choice(cfg, key, names, FW_CHOICES, def, &v);
 
-	*out = def;
-	if (v == NULL)
-		return 0;
-	for (i = 0; i < FW_CHOICES; i++) {
-		if (strcmp(v, names[i]) == 0) {
-			*out = (uint8_t)i;
-			return 0;
-		}
-	}
-	sa_config_error(cfg, sa_config_find(cfg, key),
-			"\"%s\" is neither \"%s\" nor \"%s\"", v, names[0],
-			names[1]);
-	return -EINVAL;
+	*out = (uint8_t)v;
+	return rc;
 }
 
 static int

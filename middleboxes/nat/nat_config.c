@@ -271,19 +271,14 @@ nat_config_timeouts(const struct sa_config *cfg, struct nat_config *out)
 static int
 nat_config_ipv6(const struct sa_config *cfg, struct nat_config *out)
 {
-	const char *v = sa_config_get(cfg, "ipv6");
+	static const char *const actions[] = { "forward", "drop" };
+	unsigned int v = 0;
+	int rc;
 
-	if (v == NULL || strcmp(v, "forward") == 0) {
-		out->ipv6_drop = false;
-		return 0;
-	}
-	if (strcmp(v, "drop") == 0) {
-		out->ipv6_drop = true;
-		return 0;
-	}
-	sa_config_error(cfg, sa_config_find(cfg, "ipv6"),
-			"'%s' is neither 'forward' nor 'drop'", v);
-	return -EINVAL;
+	rc = sa_config_choice(cfg, "ipv6", actions,
+			      sizeof(actions) / sizeof(actions[0]), 0, &v);
+	out->ipv6_drop = v == 1;
+	return rc;
 }
 
 int

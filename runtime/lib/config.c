@@ -274,3 +274,32 @@ sa_config_bool(const struct sa_config *cfg, const char *key, int def, int *out)
 			cfg->e[idx].value);
 	return -EINVAL;
 }
+
+int
+sa_config_choice(const struct sa_config *cfg, const char *key,
+		 const char *const *names, unsigned int n, unsigned int def,
+		 unsigned int *out)
+{
+	int idx = sa_config_find(cfg, key);
+	char list[128];
+	size_t used = 0;
+	unsigned int i;
+
+	if (idx < 0) {
+		*out = def;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(cfg->e[idx].value, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used,
+						 sizeof(list) - used, "%s'%s'",
+						 i > 0 ? ", " : "", names[i]);
+	}
+	sa_config_error(cfg, idx, "'%s' is not one of %s", cfg->e[idx].value,
+			n > 0 ? list : "(none)");
+	return -EINVAL;
+}

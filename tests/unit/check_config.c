@@ -128,7 +128,9 @@ END_TEST
 
 START_TEST(test_values)
 {
+	static const char *const modes[] = { "passive", "inline" };
 	const struct sa_config *s;
+	unsigned int c;
 	uint64_t v;
 	int b;
 
@@ -136,7 +138,8 @@ START_TEST(test_values)
 				   "junk = 12abc\nbig = 99999999999999999999\n"
 				   "d1 = 30s\nd2 = 250ms\nd3 = 7\nd4 = 2h\n"
 				   "d5 = 5 parsecs\nb1 = yes\nb2 = Off\n"
-				   "b3 = maybe\n"), 0);
+				   "b3 = maybe\nc1 = inline\nc2 = Inline\n"),
+		   0);
 	s = rt_config_section(cfg, "t");
 	ck_assert_int_eq(sa_config_u64(s, "n", 0, 0, 100, &v), 0);
 	ck_assert_uint_eq(v, 42);
@@ -170,6 +173,12 @@ START_TEST(test_values)
 	ck_assert_int_eq(b, 0);
 	ck_assert_int_eq(sa_config_bool(s, "b3", 0, &b), -EINVAL);
 	assert_log_at(14, "boolean");
+	ck_assert_int_eq(sa_config_choice(s, "c1", modes, 2, 0, &c), 0);
+	ck_assert_uint_eq(c, 1);
+	ck_assert_int_eq(sa_config_choice(s, "absent", modes, 2, 1, &c), 0);
+	ck_assert_uint_eq(c, 1);
+	ck_assert_int_eq(sa_config_choice(s, "c2", modes, 2, 0, &c), -EINVAL);
+	assert_log_at(16, "'Inline' is not one of 'passive', 'inline'");
 }
 END_TEST
 

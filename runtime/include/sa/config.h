@@ -58,6 +58,15 @@ int sa_config_duration(const struct sa_config *cfg, const char *key,
 		       uint64_t def_ns, uint64_t min_ns, uint64_t max_ns,
 		       uint64_t *out);
 
+/**
+ * Keyword @p key, one of @p names[0..n-1]: *out gets its index, or @p def
+ * when the key is absent. @return 0, or -EINVAL after sa_config_error()
+ * naming the value and the accepted words.
+ */
+int sa_config_choice(const struct sa_config *cfg, const char *key,
+		     const char *const *names, unsigned int n, unsigned int def,
+		     unsigned int *out);
+
 /** Boolean @p key: yes/no, true/false, on/off, 1/0; @p def when absent.
  *  @return 0, or -EINVAL after sa_config_error(). */
 int sa_config_bool(const struct sa_config *cfg, const char *key, int def,
