@@ -2,8 +2,10 @@
 /*
  * statealyzr: the command line. "analyze" runs the phases in order
  * (load, prepare, pointer analysis, call graph, entries, persistent
- * objects, mod/ref, slice, flowspace) and writes the reports. Exit status:
- * 0 done, 1 the input could not be analyzed, 2 bad usage.
+ * objects, mod/ref, slice, flowspace) and writes the reports;
+ * "instrument" runs the same phases, then rewrites the module
+ * (az_instr.h) and writes it. Exit status: 0 done, 1 the input could not
+ * be analyzed or the output not written, 2 bad usage.
  */
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include "az_cg.h"
 #include "az_entry.h"
 #include "az_flowspace.h"
+#include "az_instr.h"
 #include "az_modref.h"
 #include "az_module.h"
 #include "az_persist.h"
@@ -31,7 +34,10 @@
 #define AZ_NS_PER_S	1e9
 
 struct az_opts {
+	bool instrument;	/* the instrument command */
 	const char *in;
+	const char *out;	/* instrument: -o */
+	const char *report;	/* instrument: --report */
 	const char *entry;
 	const char *loop;
 	const char *recv;
@@ -58,31 +64,43 @@ az_usage(FILE *f)
 	fputs("usage: statealyzr analyze IN.bc|IN.ll [--entry FN | --loop FN]\n"
 	      "                  [--recv F,...] [--output F,...] [--json OUT]"
 	      " [--quiet] [-v]\n"
+	      "       statealyzr instrument IN.bc|IN.ll -o OUT.bc [analyze's"
+	      " options]\n"
+	      "                  [--report R.txt]\n"
 	      "       statealyzr --help\n\n"
-	      "Finds the state of a packet-processing program that must be\n"
-	      "replicated: persistent objects, which of them packets update,\n"
-	      "which influence output, and by which header fields they are\n"
-	      "keyed. Prints a readable report; --json writes SCHEMA.md's\n"
-	      "JSON (\"-\": to stdout, instead of the readable report).\n\n"
+	      "analyze finds the state of a packet-processing program that\n"
+	      "must be replicated: persistent objects, which of them packets\n"
+	      "update, which influence output, and by which header fields\n"
+	      "they are keyed. Prints a readable report; --json writes\n"
+	      "SCHEMA.md's JSON (\"-\": to stdout, instead of the readable\n"
+	      "report).\n\n"
+	      "instrument analyzes the same way, then writes OUT.bc: a dirty\n"
+	      "hook after every per-packet store that may write persistent\n"
+	      "state, heap allocation redirected to the state arena, and the\n"
+	      "manifest of replicated globals (sa/replica.h). It prints one\n"
+	      "summary line on stderr; the reports only on request.\n\n"
 	      "  --entry FN     FN is called once per packet\n"
 	      "  --loop FN      FN holds the packet loop\n"
 	      "  --recv F,...   more receive functions (loop detection)\n"
 	      "  --output F,... more output functions (slicing criteria)\n"
 	      "  --json OUT     write the JSON report to OUT\n"
+	      "  -o OUT.bc      instrument: the instrumented module\n"
+	      "  --report R.txt instrument: the readable report (\"-\": stdout)\n"
 	      "  --quiet        no readable report, no notes, no progress\n"
 	      "  -v             more messages (twice: solver statistics)\n",
 	      f);
 }
 
 static int
-az_parse(int argc, char **argv, struct az_opts *o)
+az_parse(int argc, char **argv, bool instrument, struct az_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, 'e' },
 		{ "loop", required_argument, NULL, 'l' },
 		{ "recv", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'O' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -91,22 +109,35 @@ az_parse(int argc, char **argv, struct az_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->instrument = instrument;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, instrument ? "o:vh" : "vh",
+				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': o->entry = optarg; break;
 		case 'l': o->loop = optarg; break;
 		case 'r': o->recv = optarg; break;
-		case 'o': o->output = optarg; break;
+		case 'O': o->output = optarg; break;
+		case 'o': o->out = optarg; break;
 		case 'j': o->json = optarg; break;
+		case 'R':
+			if (!instrument)
+				goto bad;
+			o->report = optarg;
+			break;
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose++; break;
 		case 'h': return 1;
 		default:
+bad:
 			az_log(AZ_LOG_ERR, "bad option '%s' (see --help)",
 			       argv[optind - 1]);
 			return -EINVAL;
 		}
+	}
+	if (instrument && o->out == NULL) {
+		az_log(AZ_LOG_ERR, "instrument: no output file (-o OUT.bc)");
+		return -EINVAL;
 	}
 	if (optind + 1 != argc) {
 		az_log(AZ_LOG_ERR, optind == argc ? "no input file (see --help)"
@@ -228,12 +259,12 @@ az_run_phases(struct az_run *x, const struct az_opts *o)
 	return rc;
 }
 
+/* Summary counts and the analysis hash, once the phases are done. */
 static int
-az_write(struct az_run *x, const struct az_opts *o, uint64_t t0)
+az_finish(struct az_run *x, const struct az_opts *o, uint64_t t0)
 {
 	char opts[AZ_OPTSTR_MAX];
 	struct rusage ru;
-	FILE *f;
 	int rc;
 
 	x->r.sum.functions = az_module_n_functions(x->m);
@@ -247,26 +278,77 @@ az_write(struct az_run *x, const struct az_opts *o, uint64_t t0)
 		 o->recv != NULL ? o->recv : "",
 		 o->output != NULL ? o->output : "");
 	rc = az_report_hash(&x->r, o->in, opts);
-	if (rc != 0) {
+	if (rc != 0)
 		az_log(AZ_LOG_ERR, "%s: %s", o->in, strerror(-rc));
+	return rc;
+}
+
+/* The readable report (@p text, "-": stdout) or the JSON (@p json). */
+static int
+az_write_one(struct az_run *x, const char *path, bool json)
+{
+	FILE *f;
+	int rc;
+
+	f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	if (f == NULL) {
+		rc = -errno;
+		az_log(AZ_LOG_ERR, "cannot write %s: %s", path, strerror(-rc));
 		return rc;
 	}
-	if (!o->quiet && (o->json == NULL || strcmp(o->json, "-") != 0))
-		az_report_text(stdout, &x->r);
-	if (o->json == NULL)
-		return 0;
-	f = strcmp(o->json, "-") == 0 ? stdout : fopen(o->json, "w");
-	if (f == NULL) {
-		az_log(AZ_LOG_ERR, "cannot write %s: %s", o->json,
-		       strerror(errno));
-		return -errno;
-	}
-	rc = az_report_json(f, &x->r);
+	rc = 0;
+	if (json)
+		rc = az_report_json(f, &x->r);
+	else
+		az_report_text(f, &x->r);
+	if (ferror(f))
+		rc = -EIO;
 	if (f != stdout && fclose(f) != 0)
 		rc = -EIO;
 	if (rc != 0)
-		az_log(AZ_LOG_ERR, "cannot write %s: %s", o->json,
-		       strerror(-rc));
+		az_log(AZ_LOG_ERR, "cannot write %s: %s", path, strerror(-rc));
+	return rc;
+}
+
+static int
+az_write(struct az_run *x, const struct az_opts *o)
+{
+	const char *text = o->report;
+	int rc = 0;
+
+	/* analyze prints the readable report unless told otherwise;
+	 * instrument only when asked (its output is the module). */
+	if (!o->instrument && !o->quiet &&
+	    (o->json == NULL || strcmp(o->json, "-") != 0))
+		text = "-";
+	if (text != NULL)
+		rc = az_write_one(x, text, false);
+	if (rc == 0 && o->json != NULL)
+		rc = az_write_one(x, o->json, true);
+	return rc;
+}
+
+/* instrument: rewrite, report, write the module. */
+static int
+az_instrument(struct az_run *x, const struct az_opts *o)
+{
+	const struct az_instr_summary *s = &x->r.instr;
+	int rc;
+
+	rc = az_instr_hooks(x->mr, &x->r);
+	if (rc == 0)
+		rc = az_instr_module(x->m, &x->r);
+	if (rc == 0)
+		rc = az_write(x, o);
+	if (rc == 0)
+		rc = az_instr_write(x->m, o->out);
+	if (rc == 0 && !o->quiet)
+		fprintf(stderr, "statealyzr: instrumented %zu of %zu stores "
+			"(%zu output-impacting, %zu update-only), %zu "
+			"allocation calls redirected, %zu manifest regions\n",
+			s->stores_instrumented, s->stores_total,
+			s->output_impacting, s->update_only,
+			s->allocs_redirected, s->manifest_regions);
 	return rc;
 }
 
@@ -282,15 +364,16 @@ az_run_free(struct az_run *x)
 	az_module_free(x->m);
 }
 
+/* analyze and instrument: the same phases, different outputs. */
 static int
-az_analyze(int argc, char **argv)
+az_command(int argc, char **argv, bool instrument)
 {
 	uint64_t t0 = az_log_now_ns();
 	struct az_run x;
 	struct az_opts o;
 	int rc;
 
-	rc = az_parse(argc, argv, &o);
+	rc = az_parse(argc, argv, instrument, &o);
 	if (rc > 0) {
 		az_usage(stdout);
 		return 0;
@@ -311,7 +394,9 @@ az_analyze(int argc, char **argv)
 	if (rc == 0)
 		rc = az_run_phases(&x, &o);
 	if (rc == 0)
-		rc = az_write(&x, &o, t0);
+		rc = az_finish(&x, &o, t0);
+	if (rc == 0)
+		rc = instrument ? az_instrument(&x, &o) : az_write(&x, &o);
 	az_run_free(&x);
 	return rc == 0 ? 0 : AZ_EXIT_FAIL;
 }
@@ -320,7 +405,9 @@ int
 main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "analyze") == 0)
-		return az_analyze(argc - 1, argv + 1);
+		return az_command(argc - 1, argv + 1, false);
+	if (argc >= 2 && strcmp(argv[1], "instrument") == 0)
+		return az_command(argc - 1, argv + 1, true);
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 			  strcmp(argv[1], "-h") == 0)) {
 		az_usage(stdout);

@@ -269,6 +269,13 @@ az_report_text(FILE *f, const struct az_result *r)
 		s->stores_to_persistent, s->stores_total,
 		s->reachable_functions, s->functions, s->seconds,
 		s->peak_rss_kib);
+	if (r->instr.done)
+		fprintf(f, "%s: instrument: instrumented %zu of %zu stores (%zu "
+			"output-impacting, %zu update-only), %zu allocation "
+			"calls redirected, %zu manifest regions\n", r->input,
+			r->instr.stores_instrumented, r->instr.stores_total,
+			r->instr.output_impacting, r->instr.update_only,
+			r->instr.allocs_redirected, r->instr.manifest_regions);
 }
 
 /* --- JSON ------------------------------------------------------------------------ */
@@ -421,6 +428,20 @@ az_json_summary(FILE *f, const struct az_result *r)
 		s->stores_to_persistent, s->seconds, s->peak_rss_kib);
 }
 
+/* Additive to schema 1: only `statealyzr instrument` writes it. */
+static void
+az_json_instr(FILE *f, const struct az_result *r)
+{
+	const struct az_instr_summary *in = &r->instr;
+
+	fprintf(f, "  \"instrument\": {\n    \"stores_total\": %zu, "
+		"\"stores_instrumented\": %zu,\n    \"output_impacting\": %zu, "
+		"\"update_only\": %zu,\n    \"allocs_redirected\": %zu, "
+		"\"manifest_regions\": %zu\n  },\n", in->stores_total,
+		in->stores_instrumented, in->output_impacting,
+		in->update_only, in->allocs_redirected, in->manifest_regions);
+}
+
 int
 az_report_json(FILE *f, const struct az_result *r)
 {
@@ -438,6 +459,8 @@ az_report_json(FILE *f, const struct az_result *r)
 	az_json_str(f, r->entry_loc);
 	fputs(" },\n", f);
 	az_json_summary(f, r);
+	if (r->instr.done)
+		az_json_instr(f, r);
 	fputs("  \"objects\": [\n", f);
 	for (i = 0; i < r->n_objs; i++)
 		az_json_object(f, &r->objs[i], i + 1 == r->n_objs);

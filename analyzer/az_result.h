@@ -124,6 +124,18 @@ struct az_summary {
 	long peak_rss_kib;
 };
 
+/** What `statealyzr instrument` did (SCHEMA "instrument"); reported only
+ *  when done is set, so analyze's reports stay as they were. */
+struct az_instr_summary {
+	bool done;
+	size_t stores_total;		/**< store-like, per packet */
+	size_t stores_instrumented;	/**< got at least one hook */
+	size_t output_impacting;	/**< of those, class OUTPUT_IMPACTING */
+	size_t update_only;		/**< of those, class UPDATE_ONLY */
+	size_t allocs_redirected;	/**< allocation calls to the arena */
+	size_t manifest_regions;
+};
+
 struct az_result {
 	struct az_module *m;
 	const struct az_pta *pta;
@@ -134,6 +146,7 @@ struct az_result {
 	uint32_t *by_obj;	/**< pta object -> index, AZ_ROBJ_NONE */
 	size_t n_pta_objs;
 	struct az_summary sum;
+	struct az_instr_summary instr;
 	const char *input;		/**< path given on the command line */
 	bool debug_info;
 	char hash[65];			/**< analysis_hash, hex SHA-256 */

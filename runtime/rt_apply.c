@@ -7,6 +7,7 @@
 #include "rt_apply.h"
 #include "rt_ident.h"
 #include "rt_log.h"
+#include "rt_ranges.h"
 
 /* Replica mismatches logged per session; the rest are counted. */
 #define RT_MISMATCH_LOG_MAX	10
@@ -56,40 +57,51 @@ rt_apply_fini(struct rt_apply *ap)
 	ap->stage = NULL;
 }
 
-/* Bounds of every range and digest, then the frame's byte total. */
+/* Bounds of every range (a buffer rt_ranges_check() accepted) and
+ * digest, then the frame's totals. */
 static enum rt_reject
-check_ranges(const struct rt_apply *ap, Sa__Repl__Range *const *r, size_t n,
-	     Sa__Repl__Digest *const *d, size_t nd)
+check_ranges(const struct rt_apply *ap, const ProtobufCBinaryData *rg,
+	     Sa__Repl__Digest *const *d, size_t nd, uint64_t *bytes)
 {
-	uint64_t total = 0;
+	struct rt_ranges_iter it;
+	const uint8_t *data;
+	uint64_t addr, len, n = 0;
 	size_t i;
+	int ret;
 
-	for (i = 0; i < n; i++) {
-		if (!rt_rmap_contains(ap->rmap, r[i]->addr, r[i]->data.len))
+	*bytes = 0;
+	rt_ranges_iter_init(&it, rg->data, rg->len);
+	while ((ret = rt_ranges_next(&it, &addr, &data, &len)) > 0) {
+		if (!rt_rmap_contains(ap->rmap, addr, len))
 			return RT_REJECT_OUT_OF_RANGE;
-		total += r[i]->data.len;
+		*bytes += len;
+		n++;
 	}
+	if (ret < 0)
+		return RT_REJECT_OUT_OF_RANGE;
 	for (i = 0; i < nd; i++)
 		if (!rt_rmap_contains(ap->rmap, d[i]->addr, d[i]->len))
 			return RT_REJECT_OUT_OF_RANGE;
-	if (total > RT_FRAME_DATA_MAX || n > RT_FRAME_RANGES_MAX ||
+	if (*bytes > RT_FRAME_DATA_MAX || n > RT_FRAME_RANGES_MAX ||
 	    nd > RT_VERIFY_DIGESTS_MAX)
 		return RT_REJECT_TOO_LARGE;
 	return RT_REJECT_NONE;
 }
 
+/* Ranges that check_ranges() accepted. @return how many. */
 static uint64_t
-write_ranges(Sa__Repl__Range *const *r, size_t n)
+write_ranges(const ProtobufCBinaryData *rg)
 {
-	uint64_t bytes = 0;
-	size_t i;
+	struct rt_ranges_iter it;
+	const uint8_t *data;
+	uint64_t addr, len, n = 0;
 
-	for (i = 0; i < n; i++) {
-		memcpy((void *)(uintptr_t)r[i]->addr, r[i]->data.data,
-		       r[i]->data.len);
-		bytes += r[i]->data.len;
+	rt_ranges_iter_init(&it, rg->data, rg->len);
+	while (rt_ranges_next(&it, &addr, &data, &len) > 0) {
+		memcpy((void *)(uintptr_t)addr, data, len);
+		n++;
 	}
-	return bytes;
+	return n;
 }
 
 static void
@@ -129,6 +141,7 @@ static enum rt_reject
 take_snapshot(struct rt_apply *ap, Sa__Repl__SnapshotChunk *c)
 {
 	enum rt_reject why;
+	uint64_t bytes;
 
 	if (c->count == 0 || c->index >= c->count ||
 	    (c->index > 0 && (c->index != ap->snap_next ||
@@ -138,14 +151,15 @@ take_snapshot(struct rt_apply *ap, Sa__Repl__SnapshotChunk *c)
 		return RT_REJECT_BAD_EPOCH;
 	if (c->seq != ap->seq + 1)
 		return RT_REJECT_BAD_SEQ;
-	why = check_ranges(ap, c->ranges, c->n_ranges, NULL, 0);
+	why = check_ranges(ap, &c->ranges, NULL, 0, &bytes);
 	if (why != RT_REJECT_NONE)
 		return why;
 	ap->seq = c->seq;
 	ap->sync = RT_SYNC_SYNCING;
 	ap->snap_count = c->count;
 	ap->snap_next = c->index + 1;
-	ap->stats->snapshot_bytes += write_ranges(c->ranges, c->n_ranges);
+	write_ranges(&c->ranges);
+	ap->stats->snapshot_bytes += bytes;
 	if (ap->snap_next == ap->snap_count) {
 		ap->sync = RT_SYNC_SYNCED;
 		ap->stats->snapshots++;
@@ -155,17 +169,15 @@ take_snapshot(struct rt_apply *ap, Sa__Repl__SnapshotChunk *c)
 }
 
 static void
-apply_batch(struct rt_apply *ap, Sa__Repl__StateDelta *last)
+apply_batch(struct rt_apply *ap, Sa__Repl__StateDelta *last,
+	    uint64_t last_bytes)
 {
 	unsigned int i;
 
-	for (i = 0; i < ap->n_stage; i++) {
-		ap->stats->range_bytes += write_ranges(ap->stage[i]->ranges,
-						       ap->stage[i]->n_ranges);
-		ap->stats->ranges += ap->stage[i]->n_ranges;
-	}
-	ap->stats->range_bytes += write_ranges(last->ranges, last->n_ranges);
-	ap->stats->ranges += last->n_ranges;
+	for (i = 0; i < ap->n_stage; i++)
+		ap->stats->ranges += write_ranges(&ap->stage[i]->ranges);
+	ap->stats->ranges += write_ranges(&last->ranges);
+	ap->stats->range_bytes += ap->stage_bytes + last_bytes;
 	ap->stats->deltas += ap->n_stage + 1;
 	ap->stats->batches++;
 	verify_digests(ap, last->digests, last->n_digests);
@@ -178,8 +190,7 @@ static enum rt_reject
 take_delta(struct rt_apply *ap, Sa__Repl__StateDelta *d, int *staged)
 {
 	enum rt_reject why;
-	uint64_t bytes = 0;
-	size_t i;
+	uint64_t bytes;
 
 	*staged = 0;
 	if (ap->sync != RT_SYNC_SYNCED)
@@ -188,19 +199,16 @@ take_delta(struct rt_apply *ap, Sa__Repl__StateDelta *d, int *staged)
 		return RT_REJECT_BAD_EPOCH;
 	if (d->seq != ap->seq + 1)
 		return RT_REJECT_BAD_SEQ;
-	why = check_ranges(ap, d->ranges, d->n_ranges, d->digests,
-			   d->n_digests);
+	why = check_ranges(ap, &d->ranges, d->digests, d->n_digests, &bytes);
 	if (why != RT_REJECT_NONE)
 		return why;
-	for (i = 0; i < d->n_ranges; i++)
-		bytes += d->ranges[i]->data.len;
 	/* A split batch never exceeds all of replicated memory. */
 	if (ap->stage_bytes + bytes > rt_rmap_total(ap->rmap) +
 	    (ap->rmap->arena_hi - ap->rmap->arena_lo))
 		return RT_REJECT_TOO_LARGE;
 	ap->seq = d->seq;
 	if (!d->more) {
-		apply_batch(ap, d);
+		apply_batch(ap, d, bytes);
 		return RT_REJECT_NONE;
 	}
 	if (ap->n_stage == ap->cap_stage) {
@@ -218,6 +226,16 @@ take_delta(struct rt_apply *ap, Sa__Repl__StateDelta *d, int *staged)
 	return RT_REJECT_NONE;
 }
 
+/* The packed ranges' shape: part of "malformed", checked with the
+ * protobuf and so before the epoch. */
+static int
+ranges_well_formed(const ProtobufCBinaryData *rg)
+{
+	uint64_t n;
+
+	return rt_ranges_check(rg->data, rg->len, &n) == 0;
+}
+
 int
 rt_apply_frame(struct rt_apply *ap, const struct rt_wire_frame *f,
 	       enum rt_reject *why)
@@ -229,16 +247,16 @@ rt_apply_frame(struct rt_apply *ap, const struct rt_wire_frame *f,
 	*why = RT_REJECT_NONE;
 	if (f->type == RT_MSG_SNAPSHOT) {
 		c = sa__repl__snapshot_chunk__unpack(NULL, f->len, f->payload);
-		if (c == NULL) {
+		if (c == NULL || !ranges_well_formed(&c->ranges))
 			*why = RT_REJECT_MALFORMED;
-		} else {
+		else
 			*why = take_snapshot(ap, c);
-			sa__repl__snapshot_chunk__free_unpacked(c, NULL);
-		}
+		sa__repl__snapshot_chunk__free_unpacked(c, NULL);
 	} else if (f->type == RT_MSG_DELTA) {
 		d = sa__repl__state_delta__unpack(NULL, f->len, f->payload);
-		if (d == NULL) {
+		if (d == NULL || !ranges_well_formed(&d->ranges)) {
 			*why = RT_REJECT_MALFORMED;
+			sa__repl__state_delta__free_unpacked(d, NULL);
 		} else {
 			*why = take_delta(ap, d, &staged);
 			if (!staged)

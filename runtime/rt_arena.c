@@ -231,6 +231,57 @@ rt_arena_put(struct rt_arena *a, void *p)
 	arena_note(&a->bad_puts, sizeof(a->bad_puts));
 }
 
+/* The live block whose payload starts at @p p, or NULL. */
+static const struct rt_block *
+live_block(const struct rt_arena *a, const void *p)
+{
+	const struct rt_block *b;
+	uint64_t off;
+
+	if (p == NULL)
+		return NULL;
+	off = off_of(a, p);
+	if (off >= a->brk || off < sizeof(*a) + sizeof(*b) ||
+	    off % RT_ARENA_ALIGN != 0)
+		return NULL;
+	b = (const struct rt_block *)p - 1;
+	if (b->state != RT_BLOCK_USED || b->size > a->brk - off)
+		return NULL;
+	return b;
+}
+
+size_t
+rt_arena_block_size(const struct rt_arena *a, const void *p)
+{
+	const struct rt_block *b = live_block(a, p);
+
+	return b != NULL ? b->size : 0;
+}
+
+uint64_t
+rt_arena_block_end(const struct rt_arena *a, uint64_t addr)
+{
+	uint64_t off = addr - a->base, at, next;
+	const struct rt_block *b;
+
+	if (addr < a->base || off >= a->brk)
+		return 0;
+	at = RTE_ALIGN_CEIL(sizeof(*a), RT_ARENA_ALIGN);
+	if (off < at)
+		return a->base + at;
+	/* Blocks tile [at, brk) back to back, free ones included. */
+	while (at < a->brk) {
+		b = (const struct rt_block *)(uintptr_t)(a->base + at);
+		next = at + sizeof(*b) + b->size;
+		if (next <= at || next > a->brk)
+			break;
+		if (off < next)
+			return a->base + next;
+		at = next;
+	}
+	return a->base + a->brk;
+}
+
 uint64_t
 rt_arena_base(const struct rt_arena *a)
 {

@@ -45,6 +45,18 @@ void *rt_arena_get(struct rt_arena *a, size_t size);
  *  is not a live block is ignored and counted (rt_arena_bad_puts()). */
 void rt_arena_put(struct rt_arena *a, void *p);
 
+/** Payload bytes of the live block @p p (from rt_arena_get(), at least
+ *  what was asked for); 0 if @p p is not the start of a live block. */
+size_t rt_arena_block_size(const struct rt_arena *a, const void *p);
+
+/**
+ * End address of what holds arena address @p addr: the block (header and
+ * payload) it lies in, or the arena's own header. 0 if @p addr is not in
+ * the used part of the arena. Walks the blocks: for the rare writes of
+ * unknown length (SA_DIRTY_LEN_UNKNOWN), not for every store.
+ */
+uint64_t rt_arena_block_end(const struct rt_arena *a, uint64_t addr);
+
 uint64_t rt_arena_base(const struct rt_arena *a);
 uint64_t rt_arena_size(const struct rt_arena *a);
 /** Bytes from the base that were ever handed out, metadata included: the

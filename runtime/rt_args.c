@@ -25,6 +25,9 @@ enum {
 	OPT_VERIFY,
 	OPT_CONTROL,
 	OPT_AWAIT,
+	OPT_TEST_KILL,
+	OPT_TEST_KILL_WHEN,
+	OPT_KEEP_INPUT,
 	OPT_HELP,
 };
 
@@ -46,6 +49,9 @@ static const struct option rt_options[] = {
 	{ "verify-replica", no_argument, NULL, OPT_VERIFY },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "await-standby", required_argument, NULL, OPT_AWAIT },
+	{ "test-kill-at-batch", required_argument, NULL, OPT_TEST_KILL },
+	{ "test-kill-when", required_argument, NULL, OPT_TEST_KILL_WHEN },
+	{ "keep-input", no_argument, NULL, OPT_KEEP_INPUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,6 +73,14 @@ rt_args_usage(const char *prog)
 		"                     acknowledges its state (default), or not\n"
 		"  --verify-replica   test mode: the standby checks after each\n"
 		"                     batch that its replica equals the primary's\n"
+		"  --test-kill-at-batch B\n"
+		"                     test mode (failover harness): the primary\n"
+		"                     raises SIGKILL at its B-th batch (from 1)\n"
+		"  --test-kill-when delta-sent|tx-released\n"
+		"                     right after batch B's StateDelta is on the\n"
+		"                     socket, before its TX is released (default),\n"
+		"                     or, receiving nothing more, right after\n"
+		"                     its TX left\n"
 		"  --control PATH     control socket (else [runtime]\n"
 		"                     control_socket)\n"
 		"  --await-standby MS primary: wait up to MS ms for the standby\n"
@@ -78,6 +92,10 @@ rt_args_usage(const char *prog)
 		"  --stats-file FILE  write the final counters there as JSON\n"
 		"  --alert-log FILE   append one line per sa_alert() there\n"
 		"  --quiet            do not print the final counters\n"
+		"  --keep-input       standby: receive the input it sees (the\n"
+		"                     primary's, same stream) and keep what the\n"
+		"                     applied state does not cover; processed\n"
+		"                     at promotion (HA pairs)\n"
 		"  --list             list the middleboxes and exit\n",
 		prog);
 }
@@ -97,6 +115,37 @@ bad:
 	fprintf(stderr, "--%s: '%s' is not a number of milliseconds\n", opt,
 		s);
 	return -EINVAL;
+}
+
+static int
+parse_count(const char *opt, const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	if (*s < '1' || *s > '9')
+		goto bad;
+	*out = strtoull(s, &end, 10);
+	if (errno == 0 && *end == '\0')
+		return 0;
+bad:
+	fprintf(stderr, "--%s: '%s' is not a positive number\n", opt, s);
+	return -EINVAL;
+}
+
+static int
+parse_kill_when(const char *arg, struct rt_args *a)
+{
+	if (strcmp(arg, "delta-sent") == 0)
+		a->test_kill_when = RT_TEST_KILL_DELTA_SENT;
+	else if (strcmp(arg, "tx-released") == 0)
+		a->test_kill_when = RT_TEST_KILL_TX_RELEASED;
+	else {
+		fprintf(stderr, "--test-kill-when: '%s' is not delta-sent or "
+			"tx-released\n", arg);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int
@@ -142,6 +191,10 @@ check_role(const struct rt_args *a)
 	if (a->role == RT_ROLE_STANDBY && (a->listen == NULL || a->peer)) {
 		fprintf(stderr, "--role standby needs --listen HOST:PORT (and "
 			"no --peer)\n");
+		return -EINVAL;
+	}
+	if (a->test_kill_batch != 0 && a->role != RT_ROLE_PRIMARY) {
+		fprintf(stderr, "--test-kill-at-batch needs --role primary\n");
 		return -EINVAL;
 	}
 	if (a->role == RT_ROLE_SOLO && (a->peer || a->listen)) {
@@ -191,6 +244,11 @@ parse_one(int opt, const char *arg, struct rt_args *a)
 		return 0;
 	case OPT_AWAIT:
 		return parse_ms("await-standby", arg, &a->await_ms);
+	case OPT_TEST_KILL:
+		return parse_count("test-kill-at-batch", arg,
+				   &a->test_kill_batch);
+	case OPT_TEST_KILL_WHEN:
+		return parse_kill_when(arg, a);
 	case OPT_CLOCK:
 		if (strcmp(arg, "tsc") == 0)
 			a->clock = RT_CLOCK_TSC;
@@ -217,6 +275,9 @@ parse_one(int opt, const char *arg, struct rt_args *a)
 		return 0;
 	case OPT_QUIET:
 		a->quiet = 1;
+		return 0;
+	case OPT_KEEP_INPUT:
+		a->keep_input = 1;
 		return 0;
 	default:
 		return -EINVAL;

@@ -17,6 +17,12 @@ enum rt_clock {
 	RT_CLOCK_TRACE,		/* time from RX capture timestamps */
 };
 
+/* --test-kill-when: where in batch B's life the primary dies. */
+enum rt_test_kill_when {
+	RT_TEST_KILL_DELTA_SENT = 0,	/* delta on the socket, TX held */
+	RT_TEST_KILL_TX_RELEASED,	/* the batch's TX has left */
+};
+
 struct rt_args {
 	const char *mb;		/* --mb NAME */
 	const char *config;	/* --config FILE */
@@ -29,12 +35,15 @@ struct rt_args {
 	int verify;		/* --verify-replica */
 	const char *control;	/* --control PATH, or NULL */
 	uint64_t await_ms;	/* --await-standby MS: 0, do not wait */
+	uint64_t test_kill_batch;	/* --test-kill-at-batch B: 0, never */
+	enum rt_test_kill_when test_kill_when;
 	uint64_t idle_exit_ms;	/* 0: never */
 	uint64_t run_time_ms;	/* 0: until signalled */
 	const char *stats_file;	/* final counters as JSON, or NULL */
 	const char *alert_log;	/* alert lines, or NULL */
 	int list;		/* --list: print middleboxes and exit */
 	int quiet;		/* no final counters on stdout */
+	int keep_input;		/* --keep-input: standby keeps its RX */
 };
 
 /** Parses argv (after EAL's); prints usage or the bad option on stderr.

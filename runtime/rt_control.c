@@ -18,6 +18,7 @@
 #define RT_CONTROL_MODE		0600
 /* Any request this side does not know gets this in its reply. */
 #define RT_CONTROL_UNKNOWN	"unknown request"
+#define RT_CONTROL_BAD		"unreadable request"
 
 struct rt_control {
 	int lfd;
@@ -25,6 +26,7 @@ struct rt_control {
 	char *path;
 	const struct rt_control_ops *ops;
 	void *arg;
+	uint64_t bad_requests;
 	uint8_t buf[RT_CONTROL_MSG_MAX];
 };
 
@@ -127,41 +129,104 @@ reply_error(Sa__Ha__ControlReply *rep, Sa__Ha__Error *err,
 	rep->error = err;
 }
 
+static void
+answer_promote(struct rt_control *c, const Sa__Ha__PromoteRequest *req,
+	       Sa__Ha__ControlReply *rep, Sa__Ha__PromoteReply *pr,
+	       Sa__Ha__Error *err)
+{
+	Sa__Ha__ErrorCode code = SA__HA__ERROR_CODE__ERROR_BAD_REQUEST;
+	const char *why = NULL;
+
+	/* A refused promotion notes no epoch: it would fence a primary
+	 * that was asked twice. */
+	if (c->ops->promote(c->arg, pr, &why, &code) != 0) {
+		reply_error(rep, err, code, why);
+		return;
+	}
+	/* The daemon's persisted epoch wins over the runtime's +1. */
+	if (req->epoch > pr->epoch)
+		pr->epoch = c->ops->epoch(c->arg, req->epoch, 1);
+	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_PROMOTE;
+	rep->promote = pr;
+}
+
+static void
+answer_fence(struct rt_control *c, const Sa__Ha__ControlRequest *req,
+	     Sa__Ha__ControlReply *rep, Sa__Ha__FenceReply *fr,
+	     Sa__Ha__Error *err)
+{
+	Sa__Ha__ErrorCode code = SA__HA__ERROR_CODE__ERROR_BAD_REQUEST;
+	const char *why = NULL;
+	uint64_t epoch;
+	int ret;
+
+	if (req->request_case == SA__HA__CONTROL_REQUEST__REQUEST_FENCE) {
+		epoch = req->fence->epoch;
+		/* Seen first: a stale primary stays fenced even if lifted. */
+		c->ops->epoch(c->arg, epoch, 0);
+		ret = c->ops->fence(c->arg, req->fence->lift, fr, &why, &code);
+	} else {
+		c->ops->epoch(c->arg, req->demote->epoch, 0);
+		ret = c->ops->demote(c->arg, fr, &why, &code);
+	}
+	if (ret != 0) {
+		reply_error(rep, err, code, why);
+		return;
+	}
+	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_FENCE;
+	rep->fence = fr;
+}
+
 /* @return 0, or -1 when the client must be dropped. */
 static int
 answer(struct rt_control *c, int fd, const Sa__Ha__ControlRequest *req)
 {
 	Sa__Ha__ControlReply rep = SA__HA__CONTROL_REPLY__INIT;
 	Sa__Ha__Status st = SA__HA__STATUS__INIT;
+	Sa__Ha__Stats stats = SA__HA__STATS__INIT;
 	Sa__Ha__PromoteReply pr = SA__HA__PROMOTE_REPLY__INIT;
+	Sa__Ha__FenceReply fr = SA__HA__FENCE_REPLY__INIT;
 	Sa__Ha__Error err = SA__HA__ERROR__INIT;
-	Sa__Ha__ErrorCode code = SA__HA__ERROR_CODE__ERROR_BAD_REQUEST;
-	const char *why = NULL;
+	int have_status = 0;
 	size_t len;
 	ssize_t n;
 
-	rep.id = req->id;
-	if (req->request_case == SA__HA__CONTROL_REQUEST__REQUEST_STATUS) {
+	rep.id = req != NULL ? req->id : 0;
+	switch (req != NULL ? req->request_case :
+		SA__HA__CONTROL_REQUEST__REQUEST__NOT_SET) {
+	case SA__HA__CONTROL_REQUEST__REQUEST_STATUS:
 		c->ops->status(c->arg, &st);
+		have_status = 1;
 		rep.reply_case = SA__HA__CONTROL_REPLY__REPLY_STATUS;
 		rep.status = &st;
-	} else if (req->request_case ==
-		   SA__HA__CONTROL_REQUEST__REQUEST_PROMOTE) {
-		if (c->ops->promote(c->arg, &pr, &why, &code) == 0) {
-			rep.reply_case = SA__HA__CONTROL_REPLY__REPLY_PROMOTE;
-			rep.promote = &pr;
-		} else {
-			reply_error(&rep, &err, code, why);
-		}
-	} else {
-		reply_error(&rep, &err,
+		break;
+	case SA__HA__CONTROL_REQUEST__REQUEST_STATS:
+		c->ops->status(c->arg, &st);
+		have_status = 1;
+		stats.n_counters = st.n_counters;
+		stats.counters = st.counters;
+		rep.reply_case = SA__HA__CONTROL_REPLY__REPLY_STATS;
+		rep.stats = &stats;
+		break;
+	case SA__HA__CONTROL_REQUEST__REQUEST_PROMOTE:
+		answer_promote(c, req->promote, &rep, &pr, &err);
+		break;
+	case SA__HA__CONTROL_REQUEST__REQUEST_FENCE:
+	case SA__HA__CONTROL_REQUEST__REQUEST_DEMOTE:
+		answer_fence(c, req, &rep, &fr, &err);
+		break;
+	default:
+		c->bad_requests++;
+		reply_error(&rep, &err, req == NULL ?
+			    SA__HA__ERROR_CODE__ERROR_BAD_REQUEST :
 			    SA__HA__ERROR_CODE__ERROR_UNKNOWN_REQUEST,
-			    RT_CONTROL_UNKNOWN);
+			    req == NULL ? RT_CONTROL_BAD : RT_CONTROL_UNKNOWN);
+		break;
 	}
 	len = sa__ha__control_reply__get_packed_size(&rep);
 	if (len <= sizeof(c->buf))
 		sa__ha__control_reply__pack(&rep, c->buf);
-	if (rep.reply_case == SA__HA__CONTROL_REPLY__REPLY_STATUS)
+	if (have_status)
 		c->ops->status_done(c->arg, &st);
 	if (len > sizeof(c->buf))
 		return -1;
@@ -173,7 +238,6 @@ static int
 serve(struct rt_control *c, int fd)
 {
 	Sa__Ha__ControlRequest *req;
-	Sa__Ha__ControlRequest bad = SA__HA__CONTROL_REQUEST__INIT;
 	ssize_t n;
 	int ret;
 
@@ -184,8 +248,8 @@ serve(struct rt_control *c, int fd)
 		return -1;
 	req = (size_t)n <= sizeof(c->buf) ?
 	      sa__ha__control_request__unpack(NULL, (size_t)n, c->buf) : NULL;
-	/* An unreadable request gets an error reply, as an unknown one. */
-	ret = answer(c, fd, req != NULL ? req : &bad);
+	/* An unreadable request (NULL) gets an error reply. */
+	ret = answer(c, fd, req);
 	sa__ha__control_request__free_unpacked(req, NULL);
 	return ret;
 }
@@ -212,6 +276,12 @@ rt_control_poll(struct rt_control *c)
 			c->cfd[i] = -1;
 		}
 	}
+}
+
+uint64_t
+rt_control_bad_requests(const struct rt_control *c)
+{
+	return c->bad_requests;
 }
 
 void

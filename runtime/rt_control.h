@@ -10,6 +10,11 @@
  * reads the counters and promote changes the role on the one thread that
  * owns them, so there is no lock and no hand-off, and the datapath pays a
  * few syscalls every RT_CONTROL_POLL_MS.
+ *
+ * Requests: status, stats (the status's counters alone), promote (with
+ * the epoch to take), fence (epoch, lift), demote (epoch). A record that
+ * does not parse, or a request this runtime does not know, is answered
+ * with an Error (ERROR_BAD_REQUEST, ERROR_UNKNOWN_REQUEST) and counted.
  */
 
 #include "ha.pb-c.h"
@@ -27,6 +32,17 @@ struct rt_control_ops {
 	/** @return 0 with @p rep filled, or -errno with *why and *code. */
 	int (*promote)(void *arg, Sa__Ha__PromoteReply *rep, const char **why,
 		       Sa__Ha__ErrorCode *code);
+	/** Records @p epoch as seen (a primary below it fences itself);
+	 *  with @p raise, also raises the runtime's own epoch to it.
+	 *  @return the runtime's own epoch after. */
+	uint64_t (*epoch)(void *arg, uint64_t epoch, int raise);
+	/** Fences TX (@p lift 0) or lifts the fence.
+	 *  @return 0 with @p rep filled, or -errno with *why and *code. */
+	int (*fence)(void *arg, int lift, Sa__Ha__FenceReply *rep,
+		     const char **why, Sa__Ha__ErrorCode *code);
+	/** A primary fences itself for good (see DemoteRequest). */
+	int (*demote)(void *arg, Sa__Ha__FenceReply *rep, const char **why,
+		      Sa__Ha__ErrorCode *code);
 };
 
 /**
@@ -43,6 +59,9 @@ void rt_control_attach(struct rt_control *c, const struct rt_control_ops *ops,
 
 /** Accepts clients and answers their pending requests; never blocks. */
 void rt_control_poll(struct rt_control *c);
+
+/** Requests refused as unreadable or unknown since creation. */
+uint64_t rt_control_bad_requests(const struct rt_control *c);
 
 /** Closes every connection and removes the socket file; NULL ignored. */
 void rt_control_free(struct rt_control *c);

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -7,9 +6,13 @@
 
 #include "rt_dirty.h"
 
-/* Below this many ranges an insertion sort beats qsort's indirect calls;
- * the log of a typical batch is a few dozen nearly sorted ranges. */
-#define RT_DIRTY_INSERTION_MAX	64
+/* A new range is merged into any of the last this many that it overlaps
+ * or touches: the stores of one packet revisit the same few fields. */
+#define RT_DIRTY_MERGE_WINDOW	4
+/* Runs this long are sorted by insertion, then merged. A batch's log is a
+ * few dozen ranges in hash order (flow tables), not nearly sorted: an
+ * insertion sort of all of it moved n^2/4 ranges. */
+#define RT_DIRTY_SORT_RUN	8u
 /* Class mask that logs nothing: the hook's first test fails. */
 #define RT_DIRTY_OFF		0u
 /* Notes of the runtime itself log whatever the classes. */
@@ -24,9 +27,11 @@ struct rt_dirty {
 	const struct rt_rmap *rmap;
 	struct rt_dirty_stats stats;
 	struct rt_range log[RT_DIRTY_LOG_MAX];
+	struct rt_range tmp[RT_DIRTY_LOG_MAX];	/* the sort's other half */
 } __rte_cache_aligned;
 
 static struct rt_dirty rt_dirty;
+struct rt_dirty_pkt rt_dirty_pkt;
 
 void
 rt_dirty_enable(const struct rt_rmap *m, uint32_t class_mask)
@@ -50,16 +55,35 @@ rt_dirty_disable(void)
 static inline void
 log_append(struct rt_dirty *d, uint64_t addr, uint64_t len)
 {
-	struct rt_range *last;
+	uint64_t end = addr + len, e_end;
+	struct rt_range *e;
+	unsigned int i, lo;
 
-	if (likely(d->n > 0)) {
-		last = &d->log[d->n - 1];
-		if (addr >= last->addr && addr <= last->addr + last->len) {
-			if (addr + len > last->addr + last->len)
-				last->len = addr + len - last->addr;
+	if (unlikely(d->n == 0))
+		goto append;
+	/* Usually a store extends the last range. */
+	e = &d->log[d->n - 1];
+	e_end = e->addr + e->len;
+	if (addr >= e->addr && addr <= e_end) {
+		if (end > e_end)
+			e->len = end - e->addr;
+		return;
+	}
+	/* Else it may overlap or touch one of the last few (the stores of a
+	 * packet revisit the same fields): their union is one contiguous
+	 * range of replicated memory. */
+	lo = d->n > RT_DIRTY_MERGE_WINDOW ? d->n - RT_DIRTY_MERGE_WINDOW : 0;
+	for (i = d->n; i > lo; i--) {
+		e = &d->log[i - 1];
+		e_end = e->addr + e->len;
+		if (addr <= e_end && e->addr <= end) {
+			if (addr < e->addr)
+				e->addr = addr;
+			e->len = RTE_MAX(end, e_end) - e->addr;
 			return;
 		}
 	}
+append:
 	if (unlikely(d->n == RT_DIRTY_LOG_MAX)) {
 		if (!d->overflow)
 			d->stats.overflows++;
@@ -112,16 +136,40 @@ dirty_log(struct rt_dirty *d, uint64_t addr, uint64_t len)
 		log_clipped(d, addr, len);
 }
 
+/* SA_DIRTY_LEN_UNKNOWN (sa/replica.h): to the end of the arena block or
+ * manifest region holding addr; 0 (nothing) outside both. */
+static uint64_t
+len_unknown(const struct rt_dirty *d, uint64_t addr)
+{
+	const struct rt_rmap_region *r;
+	uint64_t end;
+	int i;
+
+	if (addr - d->arena_lo < d->arena_len) {
+		end = rt_arena_block_end(d->rmap->arena, addr);
+		return end > addr ? end - addr : 0;
+	}
+	i = rt_rmap_find(d->rmap, addr);
+	if (i < 0)
+		return 0;
+	r = &d->rmap->regions[i];
+	return r->addr + r->len - addr;
+}
+
 void
 sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls)
 {
 	struct rt_dirty *d = &rt_dirty;
 
+	if (cls == SA_DIRTY_OUTPUT_IMPACTING)
+		rt_dirty_pkt.output_impacting = 1;
 	/* Unknown classes (up to the runtime's own) are never logged. */
 	if (cls >= RT_DIRTY_NOTE_CLASS ||
 	    !(d->class_mask & RT_DIRTY_CLASS(cls)))
 		return;
 	d->stats.hooks++;
+	if (unlikely(len == SA_DIRTY_LEN_UNKNOWN))
+		len = len_unknown(d, (uint64_t)(uintptr_t)addr);
 	dirty_log(d, (uint64_t)(uintptr_t)addr, len);
 }
 
@@ -135,30 +183,56 @@ rt_dirty_note(const void *addr, uint64_t len)
 	dirty_log(d, (uint64_t)(uintptr_t)addr, len);
 }
 
-static int
-range_cmp(const void *x, const void *y)
-{
-	const struct rt_range *a = x, *b = y;
-
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
-}
-
 static void
-sort_ranges(struct rt_range *r, unsigned int n)
+insertion_sort(struct rt_range *r, unsigned int n)
 {
 	struct rt_range t;
 	unsigned int i, j;
 
-	if (n > RT_DIRTY_INSERTION_MAX) {
-		qsort(r, n, sizeof(*r), range_cmp);
-		return;
-	}
 	for (i = 1; i < n; i++) {
 		t = r[i];
 		for (j = i; j > 0 && r[j - 1].addr > t.addr; j--)
 			r[j] = r[j - 1];
 		r[j] = t;
 	}
+}
+
+/* Merges the sorted a[0..na) and b[0..nb) into out. */
+static void
+merge_runs(const struct rt_range *a, unsigned int na,
+	   const struct rt_range *b, unsigned int nb, struct rt_range *out)
+{
+	unsigned int i = 0, j = 0;
+
+	while (i < na && j < nb)
+		*out++ = b[j].addr < a[i].addr ? b[j++] : a[i++];
+	while (i < na)
+		*out++ = a[i++];
+	while (j < nb)
+		*out++ = b[j++];
+}
+
+/* By address: sorted runs, then merged bottom-up between r and tmp. */
+static void
+sort_ranges(struct rt_range *r, unsigned int n, struct rt_range *tmp)
+{
+	struct rt_range *src = r, *dst = tmp, *t;
+	unsigned int w, lo, na, nb;
+
+	for (lo = 0; lo < n; lo += RT_DIRTY_SORT_RUN)
+		insertion_sort(r + lo, RTE_MIN(RT_DIRTY_SORT_RUN, n - lo));
+	for (w = RT_DIRTY_SORT_RUN; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			na = RTE_MIN(w, n - lo);
+			nb = RTE_MIN(w, n - lo - na);
+			merge_runs(src + lo, na, src + lo + na, nb, dst + lo);
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != r)
+		memcpy(r, src, n * sizeof(*r));
 }
 
 unsigned int
@@ -168,7 +242,7 @@ rt_dirty_collect(const struct rt_range **out, int *overflow)
 	struct rt_range *r = d->log;
 	unsigned int i, n = 0;
 
-	sort_ranges(r, d->n);
+	sort_ranges(r, d->n, d->tmp);
 	for (i = 0; i < d->n; i++) {
 		if (n > 0 && r[i].addr <= r[n - 1].addr + r[n - 1].len) {
 			uint64_t end = r[i].addr + r[i].len;
@@ -195,5 +269,6 @@ rt_dirty_reset(void)
 const struct rt_dirty_stats *
 rt_dirty_stats(void)
 {
+	rt_dirty.stats.flow_updates = rt_dirty_pkt.flow_updates;
 	return &rt_dirty.stats;
 }

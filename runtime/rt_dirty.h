@@ -33,7 +33,36 @@ struct rt_dirty_stats {
 	uint64_t ignored;	/* wholly outside replicated memory */
 	uint64_t clipped;	/* partly outside: the inside part logged */
 	uint64_t overflows;	/* batches whose log overflowed */
+	uint64_t flow_updates;	/* see rt_dirty_packet_end() */
 };
+
+/*
+ * Flow updates: packets whose processing made at least one
+ * OUTPUT_IMPACTING hook call. Counted whatever the mode logs (hooks mark
+ * the packet before the class mask is looked at), so every --replicate
+ * mode counts the same packets for the same trace; sa-replbench divides
+ * wire bytes by it. Inline: the datapath marks every packet.
+ */
+struct rt_dirty_pkt {
+	uint32_t output_impacting;	/* set by hooks of this packet */
+	uint64_t flow_updates;
+};
+
+extern struct rt_dirty_pkt rt_dirty_pkt;
+
+/** The middlebox is about to process one packet. */
+static inline void
+rt_dirty_packet_begin(void)
+{
+	rt_dirty_pkt.output_impacting = 0;
+}
+
+/** It is done with that packet: counts it if it was a flow update. */
+static inline void
+rt_dirty_packet_end(void)
+{
+	rt_dirty_pkt.flow_updates += rt_dirty_pkt.output_impacting;
+}
 
 /** Bit of @p cls (enum sa_dirty_class) in a class mask. */
 #define RT_DIRTY_CLASS(cls)	(1u << (cls))

@@ -21,6 +21,7 @@ rt_hello_send(struct rt_repl *r)
 {
 	Sa__Repl__Hello h = SA__REPL__HELLO__INIT;
 	const struct rt_ident *id = r->id;
+	long ret;
 
 	if (RAND_bytes(r->nonce, sizeof(r->nonce)) != 1)
 		return -EIO;
@@ -41,8 +42,13 @@ rt_hello_send(struct rt_repl *r)
 	h.verify = r->conf.verify;
 	/* Hellos are authenticated with the pre-shared key. */
 	rt_wire_auth_end_session(&r->auth);
-	return rt_chan_put_msg(&r->chan, &r->auth, RT_MSG_HELLO, &h.base) < 0 ?
-	       -EIO : 0;
+	ret = rt_chan_put_msg(&r->chan, &r->auth, RT_MSG_HELLO, &h.base);
+	if (ret < 0)
+		return -EIO;
+	r->stats->frames++;
+	r->stats->wire_bytes += (uint64_t)ret;
+	r->stats->sync_wire_bytes += (uint64_t)ret;
+	return 0;
 }
 
 static int
@@ -83,6 +89,11 @@ check_identity(struct rt_repl *r, const Sa__Repl__Hello *h)
 		refuse_log(r, RT_REFUSE_BUILD_ID, a, b);
 		return RT_REFUSE_BUILD_ID;
 	}
+	/* Another middlebox has another manifest too: name the cause. */
+	if (strcmp(h->middlebox, id->middlebox) != 0) {
+		refuse_log(r, RT_REFUSE_MIDDLEBOX, id->middlebox, h->middlebox);
+		return RT_REFUSE_MIDDLEBOX;
+	}
 	if (!bytes_eq(&h->manifest_hash, id->manifest_hash,
 		      SA_MANIFEST_HASH_LEN)) {
 		rt_ident_hex(id->manifest_hash, SA_MANIFEST_HASH_LEN, a);
@@ -98,10 +109,6 @@ check_identity(struct rt_repl *r, const Sa__Repl__Hello *h)
 			 h->arena_base, h->arena_size);
 		refuse_log(r, RT_REFUSE_ARENA, a, b);
 		return RT_REFUSE_ARENA;
-	}
-	if (strcmp(h->middlebox, id->middlebox) != 0) {
-		refuse_log(r, RT_REFUSE_MIDDLEBOX, id->middlebox, h->middlebox);
-		return RT_REFUSE_MIDDLEBOX;
 	}
 	if (!bytes_eq(&h->init_digest, id->init_digest, RT_DIGEST_LEN)) {
 		rt_ident_hex(id->init_digest, RT_DIGEST_LEN, a);

@@ -11,6 +11,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_prefetch.h>
 
+#include "rt_dirty.h"
 #include "rt_log.h"
 #include "rt_loop_priv.h"
 
@@ -69,6 +70,12 @@ rt_loop_tx_drain(struct rt_loop *l)
 static inline void
 tx_one(struct rt_loop *l, struct rte_mbuf *m, unsigned int arm)
 {
+	/* Fenced (HA daemon, stale epoch): nothing leaves; counted. */
+	if (unlikely(l->ha.fenced)) {
+		rte_pktmbuf_free(m);
+		l->ha.tx_fenced++;
+		return;
+	}
 	l->stats->tx[l->conf->two_armed ? arm : 0] +=
 		rte_eth_tx_buffer(l->conf->arm[arm].tx_port,
 				  l->conf->arm[arm].txq, l->txb[arm], m);
@@ -124,7 +131,9 @@ process_one(struct rt_loop *l, struct rte_mbuf *m, unsigned int rx_arm,
 		pkt.data = rte_pktmbuf_mtod(m, uint8_t *);
 		pkt.len = m->data_len;
 		pkt.arm = tag;
+		rt_dirty_packet_begin();
 		l->mb->process(ctx, &pkt);
+		rt_dirty_packet_end();
 	}
 	if (likely(ctx->verdict == RT_VERDICT_EMIT)) {
 		/* A middlebox may shorten a frame, never lengthen it. */
@@ -152,8 +161,7 @@ rx_arm(struct rt_loop *l, unsigned int arm)
 {
 	const struct rt_arm_conf *ac = &l->conf->arm[arm];
 	struct rte_mbuf *pkts[RT_BURST_MAX];
-	uint8_t tag = l->conf->two_armed ? (uint8_t)arm : SA_ARM_ANY;
-	uint16_t nb, i;
+	uint16_t nb;
 
 	nb = rte_eth_rx_burst(ac->rx_port, ac->rxq, pkts,
 			      (uint16_t)l->conf->burst);
@@ -161,12 +169,22 @@ rx_arm(struct rt_loop *l, unsigned int arm)
 		return 0;
 	l->stats->rx_bursts++;
 	l->stats->rx[arm] += nb;
+	rt_loop_process_burst(l, pkts, nb, arm);
+	return nb;
+}
+
+void
+rt_loop_process_burst(struct rt_loop *l, struct rte_mbuf **pkts, uint16_t nb,
+		      unsigned int arm)
+{
+	uint8_t tag = l->conf->two_armed ? (uint8_t)arm : SA_ARM_ANY;
+	uint16_t i;
+
 	for (i = 0; i < nb; i++) {
 		if (i + 1 < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		process_one(l, pkts[i], arm, tag);
 	}
-	return nb;
 }
 
 /* The timestamp field's unit is the driver's choice: net_pcap stores
@@ -304,10 +322,16 @@ rt_loop_run(const struct rt_loop_params *p)
 					UINT64_MAX;
 	l.stats->start_tsc = start;
 	rt_loop_repl_start(&l);
+	if (args->keep_input)
+		rt_loop_ha_init(&l);
 	rt_loop_await_standby(&l);
-	if (l.repl == NULL || rt_repl_role(l.repl) != RT_ROLE_STANDBY ||
-	    rt_loop_standby(&l))
+	if (l.repl == NULL || rt_repl_role(l.repl) != RT_ROLE_STANDBY) {
 		datapath(&l, idle_tsc, rte_rdtsc());
+	} else if (rt_loop_standby(&l)) {
+		rt_loop_ha_promoted(&l);
+		datapath(&l, idle_tsc, rte_rdtsc());
+	}
+	rt_loop_ha_fini(&l);
 	rt_loop_repl_stop(&l);
 	rt_loop_tx_drain(&l);
 	l.stats->end_tsc = RTE_MIN(l.end_tsc, rte_rdtsc());

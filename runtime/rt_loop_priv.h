@@ -10,6 +10,7 @@
 #include "rt_commit.h"
 #include "rt_control.h"
 #include "rt_loop.h"
+#include "rt_loop_ha.h"
 #include "rt_repl.h"
 
 #define RT_BURST_MAX	64
@@ -40,6 +41,7 @@ struct rt_loop {
 	uint64_t service_tsc;
 	uint64_t end_tsc;
 	volatile bool *quit;
+	struct rt_loop_ha ha;		/* fence, epochs, kept input */
 } __rte_cache_aligned;
 
 static inline uint64_t
@@ -52,6 +54,9 @@ rt_loop_tsc_to_ns(const struct rt_loop *l, uint64_t tsc)
 /* rt_loop.c */
 void rt_loop_tx_drain(struct rt_loop *l);
 void rt_loop_tx_cb(void *arg, struct rte_mbuf *m, unsigned int arm);
+/** process() for @p nb packets received on @p arm, in order. */
+void rt_loop_process_burst(struct rt_loop *l, struct rte_mbuf **pkts,
+			   uint16_t nb, unsigned int arm);
 
 /* rt_loop_repl.c */
 void rt_loop_repl_start(struct rt_loop *l);

@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 
 #include "rt_log.h"
@@ -18,6 +20,10 @@
 #define RT_MS_PER_S		1000ULL
 /* A standby sleeps in poll() at most this long between checks. */
 #define RT_STANDBY_WAIT_MS	1
+/* --test-kill-at-batch: the batches remembered for the report, more than
+ * can wait for their acks; and how long the delta may take to leave. */
+#define RT_KILL_MARKS		(2 * RT_COMMIT_DEPTH)
+#define RT_KILL_FLUSH_MS	1000
 
 static uint64_t
 ms_to_tsc(const struct rt_loop *l, uint64_t ms)
@@ -34,7 +40,106 @@ static const struct rt_control_ops rt_loop_control_ops = {
 	.status = status_cb,
 	.status_done = status_done_cb,
 	.promote = promote_cb,
+	.epoch = rt_loop_epoch_cb,	/* rt_loop_ha.c */
+	.fence = rt_loop_fence_cb,
+	.demote = rt_loop_demote_cb,
 };
+
+/*
+ * --test-kill-at-batch B (failover harness, DESIGN.md 5): the primary dies
+ * by SIGKILL at a precise point of its B-th batch. Before dying it logs
+ * its counters and, for each recent batch, the counters as of its end, so
+ * that the harness knows exactly which outputs precede the input count the
+ * standby resumes from. One datapath lcore: the state is the file's own.
+ */
+struct rt_kill_mark {
+	uint64_t input_count;
+	uint64_t emitted;
+	uint64_t alerts;
+};
+
+static struct {
+	uint64_t batches;		/* ended so far */
+	uint32_t seq;			/* batch B's last frame */
+	int armed;			/* B ended; waiting for its TX */
+	struct rt_kill_mark mark[RT_KILL_MARKS];
+} rt_kill;
+
+static uint64_t
+tx_total(const struct rt_loop *l)
+{
+	return l->stats->tx[SA_ARM_INSIDE] + l->stats->tx[SA_ARM_OUTSIDE];
+}
+
+static void __rte_noreturn
+kill_now(struct rt_loop *l, const struct rt_repl_status *rs)
+{
+	uint64_t i, first;
+	const struct rt_kill_mark *m;
+
+	first = rt_kill.batches > RT_KILL_MARKS ?
+		rt_kill.batches - RT_KILL_MARKS : 0;
+	for (i = first; i < rt_kill.batches; i++) {
+		m = &rt_kill.mark[i % RT_KILL_MARKS];
+		RT_LOG(NOTICE, "test-kill: mark batch=%" PRIu64 " input_count=%"
+		       PRIu64 " emitted=%" PRIu64 " alerts=%" PRIu64 "\n",
+		       i + 1, m->input_count, m->emitted, m->alerts);
+	}
+	RT_LOG(NOTICE, "test-kill: batch=%" PRIu64 " when=%s input_count=%"
+	       PRIu64 " emitted=%" PRIu64 " tx=%" PRIu64 " alerts=%" PRIu64
+	       " seq=%" PRIu32 " acked=%" PRIu32 " unacked_frames=%u\n",
+	       l->args->test_kill_batch,
+	       l->args->test_kill_when == RT_TEST_KILL_DELTA_SENT ?
+	       "delta-sent" : "tx-released", l->input_count,
+	       l->stats->emitted, tx_total(l), l->stats->alerts, rs->seq,
+	       rs->acked, rs->seq - rs->acked);
+	/* Alerts are not held for acks: all that were raised count, and a
+	 * stdio buffer is lost by any crash, replicated or not. */
+	if (l->ctx->alert_log != NULL)
+		fflush(l->ctx->alert_log);
+	raise(SIGKILL);
+	abort();
+}
+
+/* After a poll: batch B's TX is released once its last frame is acked
+ * (or the standby is dropped, which releases everything). */
+static void
+kill_check_released(struct rt_loop *l)
+{
+	struct rt_repl_status rs;
+
+	if (likely(!rt_kill.armed))
+		return;
+	rt_repl_status(l->repl, &rs);
+	if (rs.connected && !rt_seq_le(rt_kill.seq, rs.acked))
+		return;
+	rt_loop_tx_drain(l);
+	kill_now(l, &rs);
+}
+
+static void
+kill_batch_end(struct rt_loop *l)
+{
+	struct rt_kill_mark *m = &rt_kill.mark[rt_kill.batches %
+					       RT_KILL_MARKS];
+	struct rt_repl_status rs;
+
+	m->input_count = l->input_count;
+	m->emitted = l->stats->emitted;
+	m->alerts = l->stats->alerts;
+	if (++rt_kill.batches != l->args->test_kill_batch)
+		return;
+	rt_repl_status(l->repl, &rs);
+	rt_kill.seq = rs.seq;
+	if (l->args->test_kill_when == RT_TEST_KILL_DELTA_SENT) {
+		if (rt_repl_flush(l->repl, RT_KILL_FLUSH_MS) != 0)
+			RT_LOG(WARNING, "test-kill: the delta of batch %"
+			       PRIu64 " did not leave\n", rt_kill.batches);
+		kill_now(l, &rs);
+	}
+	rt_kill.armed = 1;
+	kill_check_released(l);
+}
 
 void
 rt_loop_repl_start(struct rt_loop *l)
@@ -58,6 +163,7 @@ rt_loop_repl_stop(struct rt_loop *l)
 	if (l->repl != NULL && rt_repl_role(l->repl) == RT_ROLE_PRIMARY) {
 		rt_repl_shutdown(l->repl);
 		rt_loop_tx_drain(l);
+		kill_check_released(l);
 	}
 	if (l->ctl != NULL)
 		rt_control_attach(l->ctl, NULL, NULL);
@@ -68,6 +174,8 @@ rt_loop_service(struct rt_loop *l, uint64_t now)
 {
 	if (l->repl != NULL && rt_repl_poll(l->repl, now, 0) > 0)
 		rt_loop_tx_drain(l);	/* released packets leave now */
+	if (l->repl != NULL)
+		kill_check_released(l);
 	if (now >= l->next_service) {
 		if (l->ctl != NULL)
 			rt_control_poll(l->ctl);
@@ -99,11 +207,20 @@ rt_loop_await_standby(struct rt_loop *l)
 int
 rt_loop_repl_pre_rx(struct rt_loop *l, uint64_t now)
 {
+	/* --test-kill-when tx-released: batch B is the last one received;
+	 * the primary only waits for its ack, then dies. */
+	if (unlikely(rt_kill.armed)) {
+		if (rt_repl_poll(l->repl, now, 0) > 0)
+			rt_loop_tx_drain(l);
+		kill_check_released(l);
+		return -EAGAIN;
+	}
 	if (rt_repl_batch_begin(l->repl, &l->hold) == 0)
 		return 0;
 	/* Commit window full: wait for acks instead of receiving. */
 	if (rt_repl_poll(l->repl, now, 0) > 0)
 		rt_loop_tx_drain(l);
+	kill_check_released(l);
 	return -EAGAIN;
 }
 
@@ -112,6 +229,8 @@ rt_loop_repl_batch_end(struct rt_loop *l)
 {
 	rt_repl_batch_end(l->repl, l->input_count, l->ctx->now_ns);
 	l->hold = NULL;
+	if (unlikely(l->args->test_kill_batch != 0))
+		kill_batch_end(l);
 }
 
 /* Time continues from the primary's: with the trace clock its value and
@@ -151,6 +270,7 @@ rt_loop_standby(struct rt_loop *l)
 		if (now >= l->end_tsc)
 			return 0;
 		rt_repl_poll(l->repl, now, RT_STANDBY_WAIT_MS);
+		rt_loop_keep_poll(l);	/* --keep-input: rt_loop_ha.c */
 		if (l->ctl != NULL && now >= next_ctl) {
 			rt_control_poll(l->ctl);
 			next_ctl = now + ms_to_tsc(l, RT_STANDBY_WAIT_MS);
@@ -262,6 +382,7 @@ status_cb(void *arg, Sa__Ha__Status *st)
 				  l->stats->rx[SA_ARM_OUTSIDE];
 	}
 	rt_stats_visit(l->stats, l->mb, l->conf->two_armed, counter_cb, &f);
+	rt_loop_ha_status(l, st, counter_cb, &f);
 	st->n_counters = f.n;
 	st->counters = f.p;
 }

@@ -53,6 +53,17 @@ pick_ops(enum rt_repl_mode mode, const struct rt_rmap *m)
 	}
 }
 
+static uint64_t
+manifest_bytes(const struct rt_rmap *m)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->n_regions; i++)
+		n += m->regions[i].len;
+	return n;
+}
+
 int
 rt_mode_init(struct rt_mode *md, enum rt_repl_mode mode,
 	     const struct rt_rmap *m, int verify, struct rt_repl_stats *stats)
@@ -67,6 +78,13 @@ rt_mode_init(struct rt_mode *md, enum rt_repl_mode mode,
 		RT_LOG(INFO, "replicated memory: the arena only (no manifest), "
 		       "0x%" PRIx64 "+0x%" PRIx64 "\n", m->arena_lo,
 		       m->arena_hi - m->arena_lo);
+	else
+		RT_LOG(INFO, "replicated memory: manifest present, %u "
+		       "regions (%" PRIu64 " bytes), and the arena 0x%" PRIx64
+		       "+0x%" PRIx64 "; --replicate %s uses %s\n",
+		       m->n_regions, manifest_bytes(m), m->arena_lo,
+		       m->arena_hi - m->arena_lo, rt_repl_mode_name(mode),
+		       md->ops->name);
 	return md->ops->start(md);
 }
 

@@ -2,7 +2,7 @@
 /*
  * The primary's export of state: the one place where replicated bytes
  * leave. After each batch the mode says what was dirtied; the ranges are
- * packed straight from live memory into frames (one StateDelta, or several
+ * packed from live memory into frames (one StateDelta, or several
  * when the batch exceeds RT_FRAME_DATA_MAX), so the copy is taken between
  * two batches and is consistent. A standby that (re)connects first gets a
  * snapshot the same way. Acks release held packets; a standby that stays
@@ -14,13 +14,19 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 
 #include "rt_ident.h"
 #include "rt_log.h"
 #include "rt_repl_priv.h"
 
-/* Async commit sends once this much is buffered, or at the next poll. */
+/* Async commit sends once this much is buffered, or once the oldest
+ * queued delta is about RT_ASYNC_FLUSH_US old (the next poll after): one
+ * send per TX drain interval (100 us) cost a loopback primary a tenth of
+ * its time in the kernel, and nothing waits for these acks. */
 #define RT_SEND_BATCH_BYTES	(64u << 10)
+#define RT_ASYNC_FLUSH_US	1000
+#define RT_US_PER_S		1000000
 /* Past this much unsent, the datapath waits for the socket: a primary
  * cannot outrun its replication stream for long. */
 #define RT_SEND_HIGH_WATER	(64u << 20)
@@ -34,21 +40,24 @@ struct rt_cursor {
 	uint64_t off;		/* into r[i] */
 };
 
-/* Fills the next frame's ranges from @p c. @return how many. */
-static unsigned int
+/* Packs the next frame's ranges from @p c, which are sorted and disjoint,
+ * into e->blob (proto/replication.proto, RANGES). */
+static void
 cut_frame(struct rt_enc *e, struct rt_cursor *c)
 {
-	uint64_t room = RT_FRAME_DATA_MAX, take;
-	unsigned int k = 0;
+	uint64_t room = RT_FRAME_DATA_MAX, take, addr, end = 0;
+	uint8_t *p = e->blob;
 
-	while (c->i < c->n && room > 0 && k < RT_FRAME_RANGES_MAX) {
+	e->n_ranges = 0;
+	e->range_bytes = 0;
+	while (c->i < c->n && room > 0 && e->n_ranges < RT_FRAME_RANGES_MAX) {
 		take = RTE_MIN(c->r[c->i].len - c->off, room);
-		sa__repl__range__init(&e->rng[k]);
-		e->rng[k].addr = c->r[c->i].addr + c->off;
-		e->rng[k].data.data = (uint8_t *)(uintptr_t)e->rng[k].addr;
-		e->rng[k].data.len = take;
-		e->rngp[k] = &e->rng[k];
-		k++;
+		addr = c->r[c->i].addr + c->off;
+		RTE_ASSERT(addr >= end && take > 0);
+		p = rt_ranges_put(p, &end, addr,
+				  (const void *)(uintptr_t)addr, take);
+		e->n_ranges++;
+		e->range_bytes += take;
 		room -= take;
 		c->off += take;
 		if (c->off == c->r[c->i].len) {
@@ -56,19 +65,29 @@ cut_frame(struct rt_enc *e, struct rt_cursor *c)
 			c->off = 0;
 		}
 	}
-	return k;
+	e->blob_len = (size_t)(p - e->blob);
 }
 
+/* Frames the ranges take: cut by data and by count as cut_frame() cuts
+ * them, without packing. */
 static unsigned int
-count_frames(struct rt_enc *e, const struct rt_range *r, unsigned int n)
+count_frames(const struct rt_range *r, unsigned int n)
 {
-	struct rt_cursor c = { .r = r, .n = n };
-	unsigned int frames = 0;
+	uint64_t room = RT_FRAME_DATA_MAX, left, take;
+	unsigned int frames = 1, k = 0, i;
 
-	do {
-		cut_frame(e, &c);
-		frames++;
-	} while (c.i < c.n);
+	for (i = 0; i < n; i++) {
+		for (left = r[i].len; left > 0; left -= take) {
+			if (room == 0 || k == RT_FRAME_RANGES_MAX) {
+				frames++;
+				room = RT_FRAME_DATA_MAX;
+				k = 0;
+			}
+			take = RTE_MIN(left, room);
+			room -= take;
+			k++;
+		}
+	}
 	return frames;
 }
 
@@ -146,16 +165,19 @@ make_digests(struct rt_repl *r)
 }
 
 static void
-note_sent(struct rt_repl *r, long bytes)
+note_sent(struct rt_repl *r, long bytes, int snapshot)
 {
 	if (r->seq == r->acked)
 		r->wait_since_tsc = r->now_tsc;
 	r->seq++;
+	r->stats->frames++;
 	r->stats->wire_bytes += (uint64_t)bytes;
+	if (snapshot)
+		r->stats->sync_wire_bytes += (uint64_t)bytes;
 }
 
 static long
-put_delta(struct rt_repl *r, unsigned int k, int more, unsigned int n_dig)
+put_delta(struct rt_repl *r, int more, unsigned int n_dig)
 {
 	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
 
@@ -163,8 +185,8 @@ put_delta(struct rt_repl *r, unsigned int k, int more, unsigned int n_dig)
 	d.seq = r->seq + 1;
 	d.input_count = r->input_count;
 	d.clock_ns = r->clock_ns;
-	d.n_ranges = k;
-	d.ranges = r->enc->rngp;
+	d.ranges.data = r->enc->blob;
+	d.ranges.len = r->enc->blob_len;
 	d.more = more;
 	d.n_digests = more ? 0 : n_dig;
 	d.digests = r->enc->digp;
@@ -172,8 +194,7 @@ put_delta(struct rt_repl *r, unsigned int k, int more, unsigned int n_dig)
 }
 
 static long
-put_chunk(struct rt_repl *r, unsigned int k, unsigned int index,
-	  unsigned int count)
+put_chunk(struct rt_repl *r, unsigned int index, unsigned int count)
 {
 	Sa__Repl__SnapshotChunk c = SA__REPL__SNAPSHOT_CHUNK__INIT;
 
@@ -181,8 +202,8 @@ put_chunk(struct rt_repl *r, unsigned int k, unsigned int index,
 	c.seq = r->seq + 1;
 	c.index = index;
 	c.count = count;
-	c.n_ranges = k;
-	c.ranges = r->enc->rngp;
+	c.ranges.data = r->enc->blob;
+	c.ranges.len = r->enc->blob_len;
 	c.input_count = r->input_count;
 	c.clock_ns = r->clock_ns;
 	return rt_chan_put_msg(&r->chan, &r->auth, RT_MSG_SNAPSHOT, &c.base);
@@ -195,25 +216,23 @@ send_ranges(struct rt_repl *r, int snapshot, const struct rt_range *rg,
 	    unsigned int n, unsigned int n_dig)
 {
 	struct rt_cursor c = { .r = rg, .n = n };
-	unsigned int frames = count_frames(r->enc, rg, n), f, k, j;
-	uint64_t bytes;
+	unsigned int frames = count_frames(rg, n), f;
+	struct rt_enc *e = r->enc;
 	long ret;
 
 	for (f = 0; f < frames; f++) {
-		k = cut_frame(r->enc, &c);
-		ret = snapshot ? put_chunk(r, k, f, frames) :
-				 put_delta(r, k, f + 1 < frames, n_dig);
+		cut_frame(e, &c);
+		ret = snapshot ? put_chunk(r, f, frames) :
+				 put_delta(r, f + 1 < frames, n_dig);
 		if (ret < 0)
 			return (int)ret;
-		note_sent(r, ret);
-		for (bytes = 0, j = 0; j < k; j++)
-			bytes += r->enc->rng[j].data.len;
+		note_sent(r, ret, snapshot);
 		if (snapshot) {
-			r->stats->snapshot_bytes += bytes;
+			r->stats->snapshot_bytes += e->range_bytes;
 		} else {
 			r->stats->deltas++;
-			r->stats->ranges += k;
-			r->stats->range_bytes += bytes;
+			r->stats->ranges += e->n_ranges;
+			r->stats->range_bytes += e->range_bytes;
 		}
 	}
 	return 0;
@@ -271,7 +290,7 @@ send_snapshot(struct rt_repl *r)
 }
 
 /* When the frames just queued leave. Async: in bulk, by size or at the
- * next service. Sync: at once when the pipeline was idle (the batch's
+ * first service RT_ASYNC_FLUSH_US after the last (exchange_due). Sync: at once when the pipeline was idle (the batch's
  * packets wait for this very ack); behind earlier batches they join the
  * next service, so one send and one ack cover several batches. */
 static void
@@ -471,6 +490,19 @@ exchange(struct rt_repl *r, int wait_ms)
 		rt_chan_flush(&r->chan);
 }
 
+/* Whether this poll sends and reads: always, but in a synced async
+ * session, where deltas leave in bulk (RT_ASYNC_FLUSH_US). */
+static int
+exchange_due(struct rt_repl *r, int wait_ms)
+{
+	if (r->sess == RT_SESS_UP && r->sync == RT_SYNC_SYNCED &&
+	    r->conf.commit == RT_COMMIT_ASYNC && wait_ms == 0 &&
+	    r->now_tsc - r->exchanged_tsc < r->async_flush_tsc)
+		return 0;
+	r->exchanged_tsc = r->now_tsc;
+	return 1;
+}
+
 unsigned int
 rt_primary_poll(struct rt_repl *r, int wait_ms)
 {
@@ -479,7 +511,8 @@ rt_primary_poll(struct rt_repl *r, int wait_ms)
 	r->released = 0;
 	if (r->sess == RT_SESS_DOWN || r->sess == RT_SESS_CONNECTING)
 		try_connect(r);
-	if (r->sess == RT_SESS_HELLO || r->sess == RT_SESS_UP)
+	if ((r->sess == RT_SESS_HELLO || r->sess == RT_SESS_UP) &&
+	    exchange_due(r, wait_ms))
 		exchange(r, wait_ms);
 	if (r->sess != RT_SESS_DOWN && silent_too_long(r)) {
 		if (r->sess != RT_SESS_CONNECTING)
@@ -498,6 +531,9 @@ rt_primary_init(struct rt_repl *r)
 	r->enc = calloc(1, sizeof(*r->enc));
 	if (r->enc == NULL)
 		return -ENOMEM;
+	r->enc->blob = malloc(RT_ENC_BLOB_MAX);
+	if (r->enc->blob == NULL)
+		return -ENOMEM;
 	r->enc->cap_spans = r->rmap->n_regions + 1;
 	r->enc->spans = calloc(r->enc->cap_spans, sizeof(*r->enc->spans));
 	if (r->enc->spans == NULL)
@@ -511,6 +547,7 @@ rt_primary_init(struct rt_repl *r)
 		return ret;
 	r->may_connect = 1;
 	r->next_connect_tsc = 0;
+	r->async_flush_tsc = r->hz * RT_ASYNC_FLUSH_US / RT_US_PER_S;
 	RT_LOG(INFO, "primary: replicating to %s, --replicate %s (%s), "
 	       "--commit %s, epoch %" PRIu64 "\n", r->conf.addr_text,
 	       rt_repl_mode_name(r->conf.mode), r->mode.ops->name,
@@ -528,6 +565,7 @@ rt_primary_fini(struct rt_repl *r)
 	}
 	rt_mode_fini(&r->mode);
 	if (r->enc != NULL) {
+		free(r->enc->blob);
 		free(r->enc->spans);
 		free(r->enc->dig);
 		free(r->enc->digp);

@@ -12,6 +12,7 @@
 /* Rejections logged per process; the rest are counted. */
 #define RT_REJECT_LOG_MAX	20
 #define RT_SHUTDOWN_WAIT_MS	1
+#define RT_NS_PER_MS		1000000ULL
 
 static unsigned int rt_rejects_logged;
 
@@ -161,6 +162,21 @@ rt_repl_poll(struct rt_repl *r, uint64_t now_tsc, int wait_ms)
 	return rt_primary_poll(r, wait_ms);
 }
 
+int
+rt_repl_flush(struct rt_repl *r, int wait_ms)
+{
+	uint64_t end = rte_rdtsc() + ns_to_tsc(r->hz, (uint64_t)wait_ms *
+					       RT_NS_PER_MS);
+	int ret;
+
+	if (r->sess != RT_SESS_UP)
+		return 0;
+	while ((ret = rt_chan_flush(&r->chan)) == -EAGAIN &&
+	       rte_rdtsc() < end)
+		rt_chan_wait(&r->chan, 1, RT_SHUTDOWN_WAIT_MS);
+	return ret;
+}
+
 void
 rt_repl_shutdown(struct rt_repl *r)
 {
@@ -171,6 +187,9 @@ rt_repl_shutdown(struct rt_repl *r)
 	while (r->commit != NULL && rt_commit_waiting(r->commit) > 0 &&
 	       r->sess == RT_SESS_UP && rte_rdtsc() < end)
 		rt_repl_poll(r, rte_rdtsc(), RT_SHUTDOWN_WAIT_MS);
+	/* Async deltas still queued leave now (best effort). */
+	if (r->role == RT_ROLE_PRIMARY && r->sess == RT_SESS_UP)
+		rt_chan_flush(&r->chan);
 }
 
 int
@@ -178,6 +197,13 @@ rt_repl_promote(struct rt_repl *r, struct rt_promotion *p, const char **why)
 {
 	r->now_tsc = rte_rdtsc();
 	return rt_standby_promote(r, p, why);
+}
+
+void
+rt_repl_raise_epoch(struct rt_repl *r, uint64_t epoch)
+{
+	if (epoch > r->epoch)
+		r->epoch = epoch;
 }
 
 void

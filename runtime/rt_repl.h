@@ -95,6 +95,14 @@ int rt_repl_urgent(const struct rt_repl *r);
  */
 unsigned int rt_repl_poll(struct rt_repl *r, uint64_t now_tsc, int wait_ms);
 
+/**
+ * Puts every queued frame on the socket now, waiting up to @p wait_ms for
+ * room; reads nothing, so no ack is taken and nothing is released (the
+ * --test-kill-at-batch hook: a delta sent, its TX still held).
+ * @return 0 when nothing is left queued, -EAGAIN, or -errno.
+ */
+int rt_repl_flush(struct rt_repl *r, int wait_ms);
+
 /** Before exit: waits up to ack_timeout for the acks of held batches and
  *  releases them; unacknowledged packets are then dropped at free. */
 void rt_repl_shutdown(struct rt_repl *r);
@@ -114,6 +122,10 @@ struct rt_promotion {
  */
 int rt_repl_promote(struct rt_repl *r, struct rt_promotion *p,
 		    const char **why);
+
+/** Raises the epoch to @p epoch if that is higher (the HA daemon's
+ *  persisted epoch at promotion). */
+void rt_repl_raise_epoch(struct rt_repl *r, uint64_t epoch);
 
 struct rt_repl_status {
 	enum rt_role role;

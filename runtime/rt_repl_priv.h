@@ -9,6 +9,7 @@
 
 #include "rt_apply.h"
 #include "rt_chan.h"
+#include "rt_ranges.h"
 #include "rt_repl.h"
 #include "rt_wire.h"
 
@@ -19,10 +20,16 @@ enum rt_sess {
 	RT_SESS_UP,		/* Hellos done, session key in use */
 };
 
-/* Encoding scratch of the primary: one frame's messages. */
+/* Encoding scratch of the primary: one frame's packed ranges (rt_ranges)
+ * and digests. */
+#define RT_ENC_BLOB_MAX	(RT_FRAME_DATA_MAX + \
+			 RT_FRAME_RANGES_MAX * RT_RANGES_ENTRY_OVERHEAD)
+
 struct rt_enc {
-	Sa__Repl__Range rng[RT_FRAME_RANGES_MAX];
-	Sa__Repl__Range *rngp[RT_FRAME_RANGES_MAX];
+	uint8_t *blob;			/* RT_ENC_BLOB_MAX bytes */
+	size_t blob_len;
+	unsigned int n_ranges;
+	uint64_t range_bytes;
 	Sa__Repl__Digest *dig;
 	Sa__Repl__Digest **digp;
 	unsigned int cap_dig;
@@ -48,6 +55,8 @@ struct rt_repl {
 	uint64_t now_tsc;		/* of the current poll */
 	uint64_t wait_since_tsc;	/* waiting for the peer since */
 	uint64_t next_connect_tsc;
+	uint64_t exchanged_tsc;		/* primary: last flush and read */
+	uint64_t async_flush_tsc;	/* RT_ASYNC_FLUSH_US in TSC */
 	unsigned int refusals_logged;
 	unsigned int last_refusal;	/* enum rt_refuse */
 	/* Primary (export). */

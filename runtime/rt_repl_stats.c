@@ -43,4 +43,5 @@ rt_repl_stats_visit(const struct rt_repl_stats *s, rt_counter_fn fn,
 	fn(arg, "repl.dirty.ignored", d->ignored);
 	fn(arg, "repl.dirty.clipped", d->clipped);
 	fn(arg, "repl.dirty.overflows", d->overflows);
+	fn(arg, "repl.dirty.flow_updates", d->flow_updates);
 }

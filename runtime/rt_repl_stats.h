@@ -22,7 +22,9 @@
 	X(deltas)		/* StateDelta frames */			\
 	X(ranges)							\
 	X(range_bytes)		/* state bytes in deltas */		\
-	X(wire_bytes)		/* every frame byte sent */		\
+	X(frames)		/* frames sent, Hellos included */	\
+	X(wire_bytes)		/* their bytes: header, payload, HMAC */ \
+	X(sync_wire_bytes)	/* of them in Hellos and snapshots */	\
 	X(full_batches)		/* sent whole: log overflow, snapshot */ \
 	X(acks)								\
 	X(ack_timeouts)		/* silent standby: degraded to solo */	\

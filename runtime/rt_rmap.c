@@ -35,6 +35,15 @@ check_regions(const struct rt_rmap *m)
 			       r->addr, r->len);
 			return -EINVAL;
 		}
+		if (r->cls != SA_DIRTY_OUTPUT_IMPACTING &&
+		    r->cls != SA_DIRTY_UPDATE_ONLY &&
+		    r->cls != SA_REGION_READ_ONLY) {
+			RT_LOG(ERR, "manifest: region '%s' has an unknown "
+			       "class %u (expected %d, %d or %d: sa/replica.h)\n",
+			       r->name, r->cls, SA_DIRTY_OUTPUT_IMPACTING,
+			       SA_DIRTY_UPDATE_ONLY, SA_REGION_READ_ONLY);
+			return -EINVAL;
+		}
 		if (overlaps(r->addr, r->len, m->arena_lo,
 			     m->arena_hi - m->arena_lo)) {
 			RT_LOG(ERR, "manifest: region '%s' overlaps the "
@@ -70,8 +79,10 @@ rt_rmap_init(struct rt_rmap *m, struct rt_arena *arena,
 	}
 	m->has_manifest = 1;
 	memcpy(m->manifest_hash, mf->analysis_hash, sizeof(m->manifest_hash));
-	if (mf->n_regions == 0)
+	if (mf->n_regions == 0) {
+		RT_LOG(INFO, "manifest present: no regions\n");
 		return 0;
+	}
 	m->regions = calloc(mf->n_regions, sizeof(*m->regions));
 	if (m->regions == NULL)
 		return -ENOMEM;
@@ -88,6 +99,8 @@ rt_rmap_init(struct rt_rmap *m, struct rt_arena *arena,
 		rt_rmap_fini(m);
 		return -EINVAL;
 	}
+	RT_LOG(INFO, "manifest present: %u regions, %" PRIu64 " bytes\n",
+	       m->n_regions, rt_rmap_total(m) - rt_arena_used(arena));
 	return 0;
 }
 

@@ -45,6 +45,7 @@ send_ack(struct rt_repl *r)
 	if (ret < 0)
 		return (int)ret;
 	r->stats->acks++;
+	r->stats->frames++;
 	r->stats->wire_bytes += (uint64_t)ret;
 	return 0;
 }

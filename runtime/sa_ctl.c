@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sa-ctl: a minimal client of sa-runtime's control socket (proto/ha.proto),
- * for tests and operators until the HA daemon exists.
+ * for tests and operators; sa-hadaemon speaks the same requests.
  *
- *   sa-ctl --socket PATH status|promote [--timeout MS]
+ *   sa-ctl --socket PATH status|stats|promote|fence|unfence|demote
+ *          [--epoch N] [--timeout MS]
  *
  * Prints the reply as KEY=VALUE lines; exits 1 with the runtime's error
  * message when the request fails.
@@ -34,8 +35,8 @@ static const char *const ctl_syncs[] = {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: sa-ctl --socket PATH status|promote "
-		"[--timeout MS]\n");
+	fprintf(stderr, "usage: sa-ctl --socket PATH status|stats|promote|"
+		"fence|unfence|demote [--epoch N] [--timeout MS]\n");
 }
 
 static int
@@ -86,10 +87,17 @@ ctl_call(int fd, const Sa__Ha__ControlRequest *req, int timeout_ms)
 }
 
 static void
-print_status(const Sa__Ha__Status *st)
+print_counters(Sa__Ha__Counter **c, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		printf("counter.%s=%" PRIu64 "\n", c[i]->name, c[i]->value);
+}
+
+static void
+print_status(const Sa__Ha__Status *st)
+{
 	printf("role=%s\n", (size_t)st->role < 4 ? ctl_roles[st->role] : "?");
 	printf("epoch=%" PRIu64 "\nseq=%" PRIu32 "\nacked_seq=%" PRIu32
 	       "\nlag=%" PRIu32 "\ninput_count=%" PRIu64 "\n", st->epoch,
@@ -99,9 +107,10 @@ print_status(const Sa__Ha__Status *st)
 	       st->peer_connected);
 	printf("middlebox=%s\nreplicate=%s\ncommit=%s\n", st->middlebox,
 	       st->replicate, st->commit);
-	for (i = 0; i < st->n_counters; i++)
-		printf("counter.%s=%" PRIu64 "\n", st->counters[i]->name,
-		       st->counters[i]->value);
+	printf("fenced=%d\nepoch_seen=%" PRIu64 "\ndemoted=%d\nrx_kept=%"
+	       PRIu64 "\n", st->fenced, st->epoch_seen, st->demoted,
+	       st->rx_kept);
+	print_counters(st->counters, st->n_counters);
 }
 
 static int
@@ -114,6 +123,15 @@ print_reply(const Sa__Ha__ControlReply *rep)
 	case SA__HA__CONTROL_REPLY__REPLY_PROMOTE:
 		printf("epoch=%" PRIu64 "\ninput_count=%" PRIu64 "\n",
 		       rep->promote->epoch, rep->promote->input_count);
+		return 0;
+	case SA__HA__CONTROL_REPLY__REPLY_FENCE:
+		printf("fenced=%d\nepoch=%" PRIu64 "\nepoch_seen=%" PRIu64
+		       "\ntx_fenced=%" PRIu64 "\n", rep->fence->fenced,
+		       rep->fence->epoch, rep->fence->epoch_seen,
+		       rep->fence->tx_fenced);
+		return 0;
+	case SA__HA__CONTROL_REPLY__REPLY_STATS:
+		print_counters(rep->stats->counters, rep->stats->n_counters);
 		return 0;
 	case SA__HA__CONTROL_REPLY__REPLY_ERROR:
 		fprintf(stderr, "sa-ctl: refused: %s\n", rep->error->message);
@@ -130,7 +148,11 @@ main(int argc, char **argv)
 	Sa__Ha__ControlRequest req = SA__HA__CONTROL_REQUEST__INIT;
 	Sa__Ha__StatusRequest status = SA__HA__STATUS_REQUEST__INIT;
 	Sa__Ha__PromoteRequest promote = SA__HA__PROMOTE_REQUEST__INIT;
+	Sa__Ha__FenceRequest fence = SA__HA__FENCE_REQUEST__INIT;
+	Sa__Ha__DemoteRequest demote = SA__HA__DEMOTE_REQUEST__INIT;
+	Sa__Ha__StatsRequest stats = SA__HA__STATS_REQUEST__INIT;
 	const char *path = NULL, *cmd = NULL;
+	uint64_t epoch = 0;
 	int timeout = CTL_TIMEOUT_MS, i, fd, ret;
 	Sa__Ha__ControlReply *rep;
 
@@ -139,6 +161,8 @@ main(int argc, char **argv)
 			path = argv[++i];
 		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			timeout = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--epoch") == 0 && i + 1 < argc)
+			epoch = strtoull(argv[++i], NULL, 10);
 		else if (cmd == NULL && argv[i][0] != '-')
 			cmd = argv[i];
 		else
@@ -148,9 +172,23 @@ main(int argc, char **argv)
 	if (cmd != NULL && strcmp(cmd, "status") == 0) {
 		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_STATUS;
 		req.status = &status;
+	} else if (cmd != NULL && strcmp(cmd, "stats") == 0) {
+		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_STATS;
+		req.stats = &stats;
 	} else if (cmd != NULL && strcmp(cmd, "promote") == 0) {
+		promote.epoch = epoch;
 		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_PROMOTE;
 		req.promote = &promote;
+	} else if (cmd != NULL && (strcmp(cmd, "fence") == 0 ||
+				   strcmp(cmd, "unfence") == 0)) {
+		fence.epoch = epoch;
+		fence.lift = cmd[0] == 'u';
+		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_FENCE;
+		req.fence = &fence;
+	} else if (cmd != NULL && strcmp(cmd, "demote") == 0) {
+		demote.epoch = epoch;
+		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_DEMOTE;
+		req.demote = &demote;
 	}
 	if (path == NULL || req.request_case ==
 	    SA__HA__CONTROL_REQUEST__REQUEST__NOT_SET || timeout <= 0) {

@@ -6,9 +6,16 @@
 # traffic; lb, ids and monitor each get their sa-tracegen profile's (lb:
 # clients of configs/lb.ini's services, ids: benign traffic and attacks,
 # monitor: servers and clients of its roster).
-# Usage: tools/bench-throughput.sh [seconds] [lcore]
+# Usage: tools/bench-throughput.sh [--replication] [seconds] [lcore]
+# --replication: then the rows of tools/bench-replication.sh (nat and
+# firewall with a standby on the other core).
 set -eu
 cd "$(dirname "$0")/.."
+REPLICATION=
+if [ "${1:-}" = --replication ]; then
+	REPLICATION=1
+	shift
+fi
 . tools/lib/common.sh
 
 SECS=${1:-5}
@@ -73,3 +80,7 @@ for mb in nat firewall lb ids monitor; do
 	printf '%-12s %8s %8s\n' "$mb" "$mpps" \
 		"$(echo "$mpps $base" | awk '{ printf "%.2f", $1 / $2 }')"
 done
+if [ -n "$REPLICATION" ]; then
+	echo
+	tools/bench-replication.sh "$SECS" "$LCORE"
+fi

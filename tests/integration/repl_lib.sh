@@ -16,11 +16,12 @@ repl_key() {
 	umask 022
 }
 
-# repl_config SRC.ini OUT.ini KEYFILE: SRC with small tables, a [replication]
-# section and a short ack timeout.
+# repl_config SRC.ini OUT.ini KEYFILE: SRC with small tables (every
+# middlebox's, so that per-batch replica checks stay cheap), a
+# [replication] section and a short ack timeout.
 repl_config() {
-	sed -e 's/^max_sessions = .*/max_sessions = 4096/' \
-		-e 's/^max_conns = .*/max_conns = 4096/' "$1" >"$2"
+	sed -E 's/^(max_(sessions|conns|connections|states|flows|hosts|services)) = .*/\1 = 4096/' \
+		"$1" >"$2"
 	printf '\n[replication]\nkey_file = %s\nack_timeout = 300ms\nreconnect = 200ms\n' \
 		"$3" >>"$2"
 }
@@ -33,6 +34,9 @@ import struct, sys
 def read(path):
     with open(path, 'rb') as f:
         data = f.read()
+    # A dumper killed before its first flush left not even the header.
+    if len(data) < 24:
+        return data, []
     magic = struct.unpack('<I', data[:4])[0]
     end = '<' if magic in (0xa1b2c3d4, 0xa1b23c4d) else '>'
     recs, off = [], 24
@@ -54,19 +58,27 @@ elif cmd == 'records':       # records IN FROM [COUNT]: records, no header
         out.write(h + d)
 elif cmd == 'count':
     print(len(read(sys.argv[2])[1]))
-elif cmd == 'failover':      # failover R P S: P prefix, S suffix, no gap
-    r = [d for _, d in read(sys.argv[2])[1]]
-    p = [d for _, d in read(sys.argv[3])[1]]
-    s = [d for _, d in read(sys.argv[4])[1]]
-    print('reference=%d primary=%d standby=%d' % (len(r), len(p), len(s)))
+elif cmd == 'exact':         # exact pcap|lines R P S START: P a prefix of R,
+    # S exactly R from record START on (START: the outputs of the input the
+    # standby resumed from); gap = START - len(P), < 0 when P and S overlap.
+    if sys.argv[2] == 'pcap':
+        r, p, s = ([d for _, d in read(f)[1]] for f in sys.argv[3:6])
+    else:
+        r, p, s = (open(f, 'rb').read().splitlines() for f in sys.argv[3:6])
+    start = int(sys.argv[6])
+    print('reference=%d primary=%d standby=%d resume=%d gap=%d'
+          % (len(r), len(p), len(s), start, start - len(p)))
+    def first_diff(a, b):
+        return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
+                    min(len(a), len(b)))
     if r[:len(p)] != p:
-        sys.exit('primary output is not a prefix of the reference')
-    if len(s) == 0 or r[len(r) - len(s):] != s:
-        sys.exit('standby output is not a suffix of the reference')
-    if len(p) + len(s) != len(r):
-        sys.exit('%d reference packets missing between them'
-                 % (len(r) - len(p) - len(s)))
-    print('byte-identical failover')
+        sys.exit('primary output is not a prefix of the reference: record '
+                 '%d differs' % first_diff(r, p))
+    if r[start:] != s:
+        sys.exit('standby output is not the reference from record %d on: '
+                 'its record %d differs (%d records, %d expected)'
+                 % (start, first_diff(r[start:], s), len(s),
+                    len(r) - start))
 PY
 }
 

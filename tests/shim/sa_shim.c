@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sa/replica.h>
+
 #include "rt_config.h"
 #include "sa_registry.h"
 #include "sa_shim.h"
@@ -25,38 +27,171 @@ static char shim_log[SA_SHIM_TEXT_MAX];
 static size_t shim_state_limit = SIZE_MAX;
 static size_t shim_state_used;
 
-/* sa_state_free needs the size to keep the budget exact. */
+/* sa_state_free needs the size to keep the budget exact; the list lets
+ * tests walk the live blocks (the arena the runtime would replicate) and
+ * lets free ignore pointers that are not blocks, as the arena does. */
 struct shim_block {
+	struct shim_block *prev, *next;
 	size_t size;
+	uint64_t serial;	/* allocation number: tells reuse apart */
 	max_align_t payload[];
 };
+
+static struct shim_block shim_blocks = { &shim_blocks, &shim_blocks, 0, 0 };
+static uint64_t shim_serial;
 
 void *
 sa_state_alloc(size_t size)
 {
 	struct shim_block *b;
 
-	if (size > shim_state_limit - shim_state_used)
+	if (size > shim_state_limit - shim_state_used ||
+	    size > SIZE_MAX - sizeof(*b))
 		return NULL;
 	b = calloc(1, sizeof(*b) + size);
 	if (b == NULL)
 		return NULL;
 	b->size = size;
+	b->serial = ++shim_serial;
+	b->next = &shim_blocks;
+	b->prev = shim_blocks.prev;
+	b->prev->next = b;
+	shim_blocks.prev = b;
 	shim_state_used += size;
 	return b->payload;
+}
+
+static struct shim_block *
+shim_block_of(const void *p)
+{
+	struct shim_block *b;
+
+	for (b = shim_blocks.next; b != &shim_blocks; b = b->next)
+		if ((const void *)b->payload == p)
+			return b;
+	return NULL;
 }
 
 void
 sa_state_free(void *p)
 {
-	struct shim_block *b;
+	struct shim_block *b = shim_block_of(p);
 
-	if (p == NULL)
+	if (b == NULL)
 		return;
-	b = (struct shim_block *)((char *)p - offsetof(struct shim_block,
-						       payload));
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
 	shim_state_used -= b->size;
 	free(b);
+}
+
+void *
+sa_state_calloc(size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return sa_state_alloc(n * size);
+}
+
+void *
+sa_state_realloc(void *p, size_t size)
+{
+	struct shim_block *b;
+	void *q;
+
+	if (p == NULL)
+		return sa_state_alloc(size);
+	if (size == 0) {
+		sa_state_free(p);
+		return NULL;
+	}
+	b = shim_block_of(p);
+	if (b == NULL)
+		return NULL;
+	if (size <= b->size)
+		return p;
+	q = sa_state_alloc(size);
+	if (q == NULL)
+		return NULL;
+	memcpy(q, p, b->size);
+	sa_state_free(p);
+	return q;
+}
+
+char *
+sa_state_strndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *d = sa_state_alloc(len + 1);
+
+	if (d != NULL)
+		memcpy(d, s, len);
+	return d;
+}
+
+char *
+sa_state_strdup(const char *s)
+{
+	return sa_state_strndup(s, strlen(s));
+}
+
+/* calloc's alignment is all the shim's blocks have. */
+static int
+shim_align_ok(size_t align)
+{
+	return align != 0 && (align & (align - 1)) == 0 &&
+	       align <= _Alignof(max_align_t);
+}
+
+void *
+sa_state_aligned_alloc(size_t align, size_t size)
+{
+	if (!shim_align_ok(align)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return sa_state_alloc(size);
+}
+
+int
+sa_state_posix_memalign(void **out, size_t align, size_t size)
+{
+	void *p;
+
+	if (!shim_align_ok(align) || align % sizeof(void *) != 0)
+		return EINVAL;
+	p = sa_state_alloc(size);
+	if (p == NULL)
+		return ENOMEM;
+	*out = p;
+	return 0;
+}
+
+int
+sa_shim_state_find(const void *addr, const void **base, size_t *size)
+{
+	const struct shim_block *b;
+	uintptr_t a = (uintptr_t)addr, lo;
+
+	for (b = shim_blocks.next; b != &shim_blocks; b = b->next) {
+		lo = (uintptr_t)b->payload;
+		if (a >= lo && a - lo < (b->size != 0 ? b->size : 1)) {
+			*base = b->payload;
+			*size = b->size;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void
+sa_shim_state_walk(void (*fn)(void *arg, void *base, size_t size,
+			      uint64_t serial), void *arg)
+{
+	struct shim_block *b;
+
+	for (b = shim_blocks.next; b != &shim_blocks; b = b->next)
+		fn(arg, b->payload, b->size, b->serial);
 }
 
 void

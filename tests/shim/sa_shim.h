@@ -64,6 +64,19 @@ uint64_t sa_shim_stat(const char *name);
  *  (SIZE_MAX: no limit, the default). */
 void sa_shim_state_limit(size_t bytes);
 
+/**
+ * The shim's state heap (sa_state_alloc() and the allocator of
+ * sa/replica.h that instrumented code calls): 1 with the block holding
+ * @p addr (its payload start and size), 0 if no live block holds it.
+ */
+int sa_shim_state_find(const void *addr, const void **base, size_t *size);
+
+/** Calls @p fn for every live state block, oldest first, with its
+ *  allocation number (a block freed and allocated again at the same
+ *  address gets a new one). */
+void sa_shim_state_walk(void (*fn)(void *arg, void *base, size_t size,
+				   uint64_t serial), void *arg);
+
 /** Name of a drop reason of the current middlebox (common or its own). */
 const char *sa_shim_reason_name(unsigned int reason);
 

@@ -18,13 +18,13 @@
 #include "rt_apply.h"
 #include "rt_arena.h"
 #include "rt_ident.h"
+#include "rt_ranges.h"
 
 #define TEST_BASE	0x620000000000ULL
 #define TEST_SIZE	(4ULL << 20)
 #define TEST_EPOCH	5
 #define TEST_TIMEOUT	10
 #define TEST_BUF	(RT_WIRE_OVERHEAD + (2u << 20))
-#define TEST_MAX_RANGES	4
 
 /* Two adjacent "globals" and one apart, as an instrumenter would list. */
 static uint8_t g_pair[2][64] __attribute__((aligned(64)));
@@ -82,19 +82,29 @@ teardown(void)
 	rt_arena_free(arena);
 }
 
+/* Packs @p tr in the given order as the primary does (rt_ranges); ranges
+ * out of order come out as a gap that would pass 2^64. */
 static void
-fill_ranges(Sa__Repl__Range *r, Sa__Repl__Range **p,
-	    const struct test_range *tr, unsigned int n)
+fill_ranges(ProtobufCBinaryData *out, const struct test_range *tr,
+	    unsigned int n)
 {
+	static uint8_t blob[2 * RT_FRAME_DATA_MAX];
+	uint8_t *p = blob;
+	uint64_t end = 0;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		sa__repl__range__init(&r[i]);
-		r[i].addr = tr[i].addr;
-		r[i].data.data = (uint8_t *)(uintptr_t)tr[i].data;
-		r[i].data.len = tr[i].len;
-		p[i] = &r[i];
-	}
+	for (i = 0; i < n; i++)
+		p = rt_ranges_put(p, &end, tr[i].addr, tr[i].data, tr[i].len);
+	out->data = blob;
+	out->len = (size_t)(p - blob);
+}
+
+static int
+test_range_cmp(const void *x, const void *y)
+{
+	const struct test_range *a = x, *b = y;
+
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
 }
 
 static size_t
@@ -110,15 +120,25 @@ delta(uint64_t epoch, uint32_t seq, int more, const struct test_range *tr,
       unsigned int n)
 {
 	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
-	Sa__Repl__Range r[TEST_MAX_RANGES], *p[TEST_MAX_RANGES];
 
-	fill_ranges(r, p, tr, n);
+	fill_ranges(&d.ranges, tr, n);
 	d.epoch = epoch;
 	d.seq = seq;
 	d.input_count = seq * 32;
 	d.more = more;
-	d.n_ranges = n;
-	d.ranges = p;
+	return seal_msg(RT_MSG_DELTA, &d.base);
+}
+
+/* A delta whose packed ranges are @p blob as given. */
+static size_t
+delta_raw(uint64_t epoch, uint32_t seq, const uint8_t *blob, size_t len)
+{
+	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
+
+	d.epoch = epoch;
+	d.seq = seq;
+	d.ranges.data = (uint8_t *)(uintptr_t)blob;
+	d.ranges.len = len;
 	return seal_msg(RT_MSG_DELTA, &d.base);
 }
 
@@ -127,15 +147,12 @@ chunk(uint32_t seq, uint32_t index, uint32_t count,
       const struct test_range *tr, unsigned int n)
 {
 	Sa__Repl__SnapshotChunk c = SA__REPL__SNAPSHOT_CHUNK__INIT;
-	Sa__Repl__Range r[TEST_MAX_RANGES], *p[TEST_MAX_RANGES];
 
-	fill_ranges(r, p, tr, n);
+	fill_ranges(&c.ranges, tr, n);
 	c.epoch = TEST_EPOCH;
 	c.seq = seq;
 	c.index = index;
 	c.count = count;
-	c.n_ranges = n;
-	c.ranges = p;
 	return seal_msg(RT_MSG_SNAPSHOT, &c.base);
 }
 
@@ -255,8 +272,20 @@ START_TEST(bad_frames)
 		struct test_range gap[] = {
 			{ addr_of(g_far) + sizeof(g_far) - 1, x, 2 },
 		};
+		/* Each inside, but not in ascending order: the second's gap
+		 * would pass 2^64. */
+		struct test_range backwards[] = {
+			{ addr_of(arena_mem) + 64, x, 1 },
+			ok,
+		};
 
+		/* In address order, as the primary sends them, so that what
+		 * is refused is the range in 'stats', not the order. */
+		qsort(bad, sizeof(bad) / sizeof(bad[0]), sizeof(bad[0]),
+		      test_range_cmp);
 		expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, bad, 3),
+				RT_REJECT_OUT_OF_RANGE);
+		expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, backwards, 2),
 				RT_REJECT_OUT_OF_RANGE);
 		expect_rejected(&auth, delta(TEST_EPOCH, 2, 0, edge, 2),
 				RT_REJECT_OUT_OF_RANGE);
@@ -267,6 +296,53 @@ START_TEST(bad_frames)
 	/* After all that, the next good frame is still seq 2. */
 	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 2, 0, &ok, 1)), 0);
 	ck_assert_uint_eq(arena_mem[0], 'X');
+}
+END_TEST
+
+/* Packed ranges that do not parse are malformed, whatever else is wrong
+ * (the epoch here): checked with the protobuf. */
+START_TEST(bad_packed_ranges)
+{
+	/* gap 0, len 10, two bytes of data. */
+	static const uint8_t truncated[] = { 0x00, 0x0a, 'a', 'b' };
+	/* gap 0, len 0. */
+	static const uint8_t empty[] = { 0x00, 0x00 };
+	/* A gap varint of 11 bytes. */
+	static const uint8_t overlong[] = {
+		0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+		0x01, 0x01, 'x',
+	};
+	/* A 10th varint byte above 1: more than 64 bits. */
+	static const uint8_t wide[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
+		0x01, 'x',
+	};
+	/* Only a gap. */
+	static const uint8_t gap_only[] = { 0x85 };
+	uint8_t far[RT_VARINT_MAX + 2], *p = far;
+	uint64_t end = 0;
+
+	sync_up();
+	expect_rejected(&auth, delta_raw(TEST_EPOCH + 1, 2, truncated,
+					 sizeof(truncated)),
+			RT_REJECT_MALFORMED);
+	expect_rejected(&auth, delta_raw(TEST_EPOCH, 2, empty, sizeof(empty)),
+			RT_REJECT_MALFORMED);
+	expect_rejected(&auth, delta_raw(TEST_EPOCH, 2, overlong,
+					 sizeof(overlong)),
+			RT_REJECT_MALFORMED);
+	expect_rejected(&auth, delta_raw(TEST_EPOCH, 2, wide, sizeof(wide)),
+			RT_REJECT_MALFORMED);
+	expect_rejected(&auth, delta_raw(TEST_EPOCH, 2, gap_only,
+					 sizeof(gap_only)),
+			RT_REJECT_MALFORMED);
+	/* Well formed, but the range ends past 2^64. */
+	p = rt_ranges_put(p, &end, UINT64_MAX, "x", 1);
+	expect_rejected(&auth, delta_raw(TEST_EPOCH, 2, far,
+					 (size_t)(p - far)),
+			RT_REJECT_OUT_OF_RANGE);
+	/* The session goes on at seq 2. */
+	ck_assert_int_eq(feed(&auth, delta_raw(TEST_EPOCH, 2, NULL, 0)), 0);
 }
 END_TEST
 
@@ -380,6 +456,7 @@ rt_apply_suite(void)
 	tc = sa_tcase(s, "malformed", TEST_TIMEOUT);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, bad_frames);
+	tcase_add_test(tc, bad_packed_ranges);
 	tcase_add_test(tc, too_large);
 	tcase_add_test(tc, unexpected_before_sync);
 	return s;

@@ -16,6 +16,7 @@
 #include "check_main.h"
 #include "rt_arena.h"
 #include "rt_ctx.h"
+#include <sa/replica.h>
 
 #define TEST_BASE	0x610000000000ULL
 #define TEST_SIZE	(16ULL << 20)
@@ -190,6 +191,73 @@ START_TEST(state_alloc)
 }
 END_TEST
 
+/* What realloc and SA_DIRTY_LEN_UNKNOWN need: a block's size and where
+ * the block holding an address ends. */
+START_TEST(block_size)
+{
+	struct rt_arena *a = arena(TEST_SMALL);
+	uint8_t *p = rt_arena_get(a, 100), *q = rt_arena_get(a, 5000);
+	uint64_t end_p;
+
+	ck_assert_uint_eq(rt_arena_block_size(a, p), 128);
+	ck_assert_uint_eq(rt_arena_block_size(a, q), 8192);
+	ck_assert_uint_eq(rt_arena_block_size(a, p + 1), 0);
+	ck_assert_uint_eq(rt_arena_block_size(a, NULL), 0);
+	ck_assert_uint_eq(rt_arena_block_size(a, (void *)(uintptr_t)
+					       TEST_BASE), 0);
+	end_p = (uint64_t)(uintptr_t)(p + 128);
+	ck_assert_uint_eq(rt_arena_block_end(a, (uintptr_t)p), end_p);
+	ck_assert_uint_eq(rt_arena_block_end(a, (uintptr_t)(p + 127)), end_p);
+	ck_assert_uint_eq(rt_arena_block_end(a, (uintptr_t)(q + 10)),
+			  (uintptr_t)(q + 8192));
+	ck_assert_uint_eq(rt_arena_block_end(a, TEST_BASE + rt_arena_used(a)),
+			  0);
+	ck_assert_uint_eq(rt_arena_block_end(a, TEST_BASE - 1), 0);
+	rt_arena_put(a, p);
+	ck_assert_uint_eq(rt_arena_block_size(a, p), 0);
+	/* A freed block still tiles the arena. */
+	ck_assert_uint_eq(rt_arena_block_end(a, (uintptr_t)(q + 10)),
+			  (uintptr_t)(q + 8192));
+	rt_arena_free(a);
+}
+END_TEST
+
+/* The C allocator's contracts over the arena (sa/replica.h). */
+START_TEST(state_realloc)
+{
+	struct rt_arena *a = arena(TEST_SMALL);
+	uint8_t *p, *q;
+	char *s;
+	void *r = NULL;
+
+	rt_ctx_set_arena(a);
+	ck_assert_ptr_null(sa_state_calloc(SIZE_MAX / 2, 4));
+	p = sa_state_calloc(10, 10);
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0xab, 100);
+	ck_assert_ptr_eq(sa_state_realloc(p, 120), p);
+	q = sa_state_realloc(p, 1000);
+	ck_assert_ptr_nonnull(q);
+	ck_assert(q != p);
+	ck_assert_uint_eq(q[99], 0xab);
+	ck_assert_uint_eq(q[500], 0);
+	ck_assert_uint_eq(rt_arena_block_size(a, p), 0);
+	ck_assert_ptr_null(sa_state_realloc(q, 0));
+	ck_assert_uint_eq(rt_arena_in_use(a), 0);
+	s = sa_state_strndup("flowtable", 4);
+	ck_assert_str_eq(s, "flow");
+	sa_state_free(s);
+	s = sa_state_strdup("flowtable");
+	ck_assert_str_eq(s, "flowtable");
+	ck_assert_ptr_null(sa_state_aligned_alloc(128, 64));
+	ck_assert_int_eq(sa_state_posix_memalign(&r, 3, 64), EINVAL);
+	ck_assert_int_eq(sa_state_posix_memalign(&r, 64, 64), 0);
+	ck_assert_uint_eq((uintptr_t)r % 64, 0);
+	rt_ctx_set_arena(NULL);
+	rt_arena_free(a);
+}
+END_TEST
+
 static Suite *
 rt_arena_suite(void)
 {
@@ -200,6 +268,8 @@ rt_arena_suite(void)
 	tcase_add_test(tc, fixed_base);
 	tcase_add_test(tc, zeroed_and_recycled);
 	tcase_add_test(tc, state_alloc);
+	tcase_add_test(tc, block_size);
+	tcase_add_test(tc, state_realloc);
 	tc = sa_tcase(s, "limits", TEST_TIMEOUT);
 	tcase_add_test(tc, base_taken);
 	tcase_add_test(tc, bad_geometry);

@@ -89,6 +89,64 @@ START_TEST(coalesced)
 }
 END_TEST
 
+/* Many ranges in hash order, repeats and overlaps included, as a flow
+ * table's stores come: the result is exactly the union, sorted. */
+START_TEST(many_unsorted)
+{
+	static uint8_t want[65536];
+	const struct rt_range *r;
+	uint64_t x = 88172645463325252ULL, off, len;
+	unsigned int i, n, k = 0;
+	int overflow;
+
+	memset(want, 0, sizeof(want));
+	for (i = 0; i < 3000; i++) {
+		/* xorshift64: reproducible, no libc state */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		off = x % 60000;
+		len = 1 + (x >> 32) % 24;
+		memset(want + off, 1, len);
+		sa_dirty_hook(mem + off, len, OI);
+	}
+	n = collect(&r, &overflow);
+	ck_assert_int_eq(overflow, 0);
+	for (i = 0; i < n; i++) {
+		ck_assert(i == 0 || r[i].addr > r[i - 1].addr + r[i - 1].len);
+		off = r[i].addr - (uintptr_t)mem;
+		for (; k < off; k++)
+			ck_assert_uint_eq(want[k], 0);
+		for (; k < off + r[i].len; k++)
+			ck_assert_uint_eq(want[k], 1);
+	}
+	for (; k < sizeof(want); k++)
+		ck_assert_uint_eq(want[k], 0);
+}
+END_TEST
+
+/* A flow update is a packet with an OUTPUT_IMPACTING hook call, counted
+ * even when that class is not logged. */
+START_TEST(flow_updates)
+{
+	uint64_t before = rt_dirty_stats()->flow_updates;
+
+	rt_dirty_enable(&rmap, RT_DIRTY_CLASS(UO));
+	rt_dirty_packet_begin();
+	sa_dirty_hook(mem, 8, OI);
+	sa_dirty_hook(mem + 64, 8, OI);
+	rt_dirty_packet_end();
+	rt_dirty_packet_begin();
+	sa_dirty_hook(mem, 8, UO);
+	rt_dirty_packet_end();
+	rt_dirty_disable();
+	rt_dirty_packet_begin();
+	sa_dirty_hook(mem, 8, OI);
+	rt_dirty_packet_end();
+	ck_assert_uint_eq(rt_dirty_stats()->flow_updates - before, 2);
+}
+END_TEST
+
 START_TEST(outside_and_clipped)
 {
 	const struct rt_range *r;
@@ -186,6 +244,8 @@ rt_dirty_suite(void)
 	tc = sa_tcase(s, "core", TEST_TIMEOUT);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, coalesced);
+	tcase_add_test(tc, many_unsorted);
+	tcase_add_test(tc, flow_updates);
 	tcase_add_test(tc, notes_and_off);
 	tcase_add_test(tc, hook_mode);
 	tc = sa_tcase(s, "limits", TEST_TIMEOUT);

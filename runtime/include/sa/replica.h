@@ -13,6 +13,7 @@
  * same base, so an address names the same byte on primary and standby.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -26,12 +27,43 @@ enum sa_dirty_class {
 };
 
 /**
+ * Manifest region class of persistent state that packets never write
+ * (configuration set up by init): replicated only by the snapshot / bulk
+ * sync, never passed to sa_dirty_hook().
+ */
+#define SA_REGION_READ_ONLY 3
+
+/**
+ * Length passed to sa_dirty_hook() when the instrumenter cannot know it
+ * (a library call writing a string, unknown code): to the end of the
+ * arena block or manifest region holding addr.
+ */
+#define SA_DIRTY_LEN_UNKNOWN UINT64_MAX
+
+/**
  * Records that [addr, addr + len) may have been written by the packet
  * being processed. Called by instrumented code only; cheap (appends to
  * the current batch's log) and safe for any address: ranges outside the
  * manifest and the arena are ignored and counted.
  */
 void sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls);
+
+/*
+ * The heap the instrumenter redirects the C allocator to (malloc ->
+ * sa_state_alloc, free -> sa_state_free: sa/mbox.h), with the C
+ * functions' contracts, over the state arena. Memory is zeroed when
+ * handed out and 64-byte aligned. Requests that overflow size_t and
+ * alignments the arena cannot give (above 64, or not a power of two)
+ * fail: NULL, or EINVAL / ENOMEM from posix_memalign.
+ */
+void *sa_state_calloc(size_t n, size_t size);
+/** realloc(): NULL @p p allocates; @p size 0 frees and returns NULL; a
+ *  block that is big enough is kept; on failure @p p is left alone. */
+void *sa_state_realloc(void *p, size_t size);
+char *sa_state_strdup(const char *s);
+char *sa_state_strndup(const char *s, size_t n);
+void *sa_state_aligned_alloc(size_t align, size_t size);
+int sa_state_posix_memalign(void **out, size_t align, size_t size);
 
 #define SA_MANIFEST_VERSION 1
 #define SA_MANIFEST_HASH_LEN 32
@@ -40,7 +72,8 @@ void sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls);
 struct sa_manifest_region {
 	const void *addr;
 	uint64_t len;
-	uint32_t cls;		/**< enum sa_dirty_class of its bytes */
+	uint32_t cls;		/**< enum sa_dirty_class of its bytes, or
+				     SA_REGION_READ_ONLY */
 	const char *name;	/**< source name, for replica-equality reports */
 };
 

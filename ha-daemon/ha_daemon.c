@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ha_daemon.h"
+#include "ha_log.h"
+
+#define HA_NS_PER_US		1000ULL
+#define HA_NS_PER_MS		1000000ULL
+/* A runtime that leaves a status request unanswered this long is logged
+ * (it may be busy applying a snapshot); its death is the socket closing. */
+#define HA_STATUS_TIMEOUT_NS	(1000 * HA_NS_PER_MS)
+/* Promote, fence, demote: the runtime serves its socket every 1 ms as a
+ * standby, every TX drain interval as a primary. */
+#define HA_ACTION_TIMEOUT_MS	1000
+#define HA_RECV_BURST		16
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static struct timeval
+us_to_tv(uint64_t us)
+{
+	struct timeval tv = { .tv_sec = (time_t)(us / 1000000),
+			      .tv_usec = (suseconds_t)(us % 1000000) };
+
+	return tv;
+}
+
+/* The epoch this node stands for: its runtime's (the last known while
+ * it is down). The store may hold more: a reservation (see reserve). */
+static uint64_t
+cur_epoch(const struct ha_daemon *d)
+{
+	return d->local.epoch;
+}
+
+static Sa__Ha__Role
+cur_role(const struct ha_daemon *d)
+{
+	return d->local.up ? d->local.role : d->last_role;
+}
+
+static void
+send_heartbeat(struct ha_daemon *d)
+{
+	Sa__Ha__Heartbeat hb = SA__HA__HEARTBEAT__INIT;
+	uint8_t buf[HA_HB_DGRAM_MAX];
+	size_t len;
+
+	hb.node_id = d->cfg.node_id;
+	hb.role = cur_role(d);
+	hb.epoch = cur_epoch(d);
+	hb.sync = d->local.sync;
+	hb.acked_seq = d->local.acked_seq;
+	hb.seq = ++d->hb_seq;
+	hb.sent_ns = mono_ns();
+	hb.boot_id = d->boot_id;
+	hb.runtime_up = d->local.up;
+	hb.input_count = d->local.input_count;
+	hb.lag = d->local.lag;
+	hb.fenced = d->local.fenced;
+	hb.state_bytes = d->local.state_bytes;
+	len = ha_hb_seal(&d->key, &hb, buf, sizeof(buf));
+	if (len == 0 || sendto(d->udp_fd, buf, len, MSG_DONTWAIT,
+			       (struct sockaddr *)&d->cfg.peer,
+			       d->cfg.peer_len) != (ssize_t)len) {
+		d->n.hb_send_errors++;
+		HA_LOG_RL(WARNING, "heartbeat: send failed: %s",
+			  len == 0 ? "sealing" : strerror(errno));
+		return;
+	}
+	d->n.hb_sent++;
+}
+
+static void
+announce_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ha_daemon *d = arg;
+	struct timeval tv = us_to_tv(d->cfg.announce_interval_us);
+
+	(void)fd;
+	(void)what;
+	d->n.announcements += ha_announce_send(&d->ann, d->cfg.vip,
+					       d->cfg.n_vips);
+	if (--d->announce_left > 0)
+		evtimer_add(d->announce_timer, &tv);
+}
+
+static int
+store_epoch(struct ha_daemon *d, uint64_t epoch)
+{
+	int ret = ha_epoch_store(&d->epoch, epoch);
+
+	if (ret < 0) {
+		d->n.epoch_store_errors++;
+		HA_LOG_RL(ERR, "epoch %" PRIu64 ": cannot persist in %s: %s",
+			  epoch, d->cfg.state_dir, strerror(-ret));
+	}
+	return ret;
+}
+
+/* Promotion: persist the raised epoch, have the runtime apply what it
+ * received, take the epoch and transmit; then tell the peer and the
+ * network. @return 0, or -errno with *why / *code for a manual request. */
+static int
+promote(struct ha_daemon *d, int force, const char *reason, const char **why,
+	Sa__Ha__ErrorCode *code)
+{
+	Sa__Ha__ControlRequest req = SA__HA__CONTROL_REQUEST__INIT;
+	Sa__Ha__PromoteRequest pr = SA__HA__PROMOTE_REQUEST__INIT;
+	Sa__Ha__ControlReply *rep = NULL;
+	uint64_t epoch = cur_epoch(d), t0 = mono_ns();
+	int ret;
+
+	if (d->peer.epoch > epoch)
+		epoch = d->peer.epoch;
+	epoch++;
+	/* Usually reserved already, off the critical path: an fsync here
+	 * costs 3-12 ms on this kind of disk. */
+	if (epoch > d->epoch.value && store_epoch(d, epoch) < 0) {
+		*why = "cannot persist the new epoch";
+		*code = SA__HA__ERROR_CODE__ERROR_UNAVAILABLE;
+		return -EIO;
+	}
+	pr.epoch = epoch;
+	pr.force = force;
+	req.id = 1;
+	req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_PROMOTE;
+	req.promote = &pr;
+	ret = ha_rtctl_call(d->rt.path, &req, HA_ACTION_TIMEOUT_MS, &rep);
+	if (ret < 0 || rep->reply_case != SA__HA__CONTROL_REPLY__REPLY_PROMOTE) {
+		d->n.promotion_failures++;
+		*why = ret < 0 ? "the runtime does not answer" :
+		       rep->reply_case == SA__HA__CONTROL_REPLY__REPLY_ERROR ?
+		       "the runtime refused" : "unexpected reply";
+		*code = ret < 0 ? SA__HA__ERROR_CODE__ERROR_UNAVAILABLE :
+			rep->reply_case == SA__HA__CONTROL_REPLY__REPLY_ERROR ?
+			rep->error->code : SA__HA__ERROR_CODE__ERROR_BAD_REQUEST;
+		HA_LOG_RL(ERR, "promotion failed: %s%s%s", *why,
+			  ret == 0 && rep->reply_case ==
+			  SA__HA__CONTROL_REPLY__REPLY_ERROR ? ": " : "",
+			  ret == 0 && rep->reply_case ==
+			  SA__HA__CONTROL_REPLY__REPLY_ERROR ?
+			  rep->error->message : "");
+		sa__ha__control_reply__free_unpacked(rep, NULL);
+		return -EIO;
+	}
+	ha_rtctl_invalidate(&d->rt);
+	d->local.role = d->last_role = SA__HA__ROLE__ROLE_PRIMARY;
+	d->local.epoch = rep->promote->epoch;
+	d->local.fenced = 0;
+	d->n.promotions++;
+	d->last_failover_us = (mono_ns() - t0) / HA_NS_PER_US;
+	HA_LOG(NOTICE, "promoted to primary (%s): epoch %" PRIu64 ", state "
+	       "as of input packet %" PRIu64 ", runtime took %" PRIu64 " us",
+	       reason, rep->promote->epoch, rep->promote->input_count,
+	       d->last_failover_us);
+	sa__ha__control_reply__free_unpacked(rep, NULL);
+	send_heartbeat(d);
+	if (d->ann.fd >= 0 && d->cfg.n_vips > 0) {
+		d->announce_left = d->cfg.announce_count;
+		announce_cb(-1, 0, d);
+	}
+	return 0;
+}
+
+static void
+run_on_demote(struct ha_daemon *d, uint64_t epoch)
+{
+	char text[32];
+	pid_t pid;
+
+	if (d->cfg.on_demote[0] == '\0')
+		return;
+	snprintf(text, sizeof(text), "%" PRIu64, epoch);
+	pid = fork();
+	if (pid == 0) {
+		setenv("SA_HA_EPOCH", text, 1);
+		execl("/bin/sh", "sh", "-c", d->cfg.on_demote, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		HA_LOG(ERR, "on_demote: fork: %s", strerror(errno));
+	else
+		HA_LOG(NOTICE, "on_demote: started '%s' (pid %d)",
+		       d->cfg.on_demote, (int)pid);
+}
+
+/* Demotion: fence at once, then demote; the runtime must be restarted as
+ * a standby (on_demote). */
+static int
+demote(struct ha_daemon *d, uint64_t epoch, const char *reason,
+       Sa__Ha__FenceReply *out, const char **why, Sa__Ha__ErrorCode *code)
+{
+	Sa__Ha__ControlRequest req = SA__HA__CONTROL_REQUEST__INIT;
+	Sa__Ha__FenceRequest fr = SA__HA__FENCE_REQUEST__INIT;
+	Sa__Ha__DemoteRequest dr = SA__HA__DEMOTE_REQUEST__INIT;
+	Sa__Ha__ControlReply *rep = NULL;
+	int ret;
+
+	fr.epoch = epoch;
+	req.id = 1;
+	req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_FENCE;
+	req.fence = &fr;
+	ret = ha_rtctl_call(d->rt.path, &req, HA_ACTION_TIMEOUT_MS, &rep);
+	sa__ha__control_reply__free_unpacked(rep, NULL);
+	dr.epoch = epoch;
+	req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_DEMOTE;
+	req.demote = &dr;
+	if (ret == 0)
+		ret = ha_rtctl_call(d->rt.path, &req, HA_ACTION_TIMEOUT_MS,
+				    &rep);
+	if (ret < 0 || rep->reply_case != SA__HA__CONTROL_REPLY__REPLY_FENCE) {
+		*why = ret < 0 ? "the runtime does not answer" :
+		       "the runtime refused";
+		*code = ret < 0 ? SA__HA__ERROR_CODE__ERROR_UNAVAILABLE :
+			SA__HA__ERROR_CODE__ERROR_NOT_PRIMARY;
+		HA_LOG_RL(ERR, "demotion failed: %s", *why);
+		sa__ha__control_reply__free_unpacked(rep, NULL);
+		return -EIO;
+	}
+	if (out != NULL) {
+		out->fenced = rep->fence->fenced;
+		out->epoch = rep->fence->epoch;
+		out->epoch_seen = rep->fence->epoch_seen;
+		out->tx_fenced = rep->fence->tx_fenced;
+	}
+	sa__ha__control_reply__free_unpacked(rep, NULL);
+	ha_rtctl_invalidate(&d->rt);
+	d->local.fenced = d->local.demoted = 1;
+	d->n.demotions++;
+	HA_LOG(WARNING, "demoted (%s): TX fenced; epoch %" PRIu64 " wins",
+	       reason, epoch);
+	send_heartbeat(d);
+	run_on_demote(d, epoch);
+	return 0;
+}
+
+static void
+decide(struct ha_daemon *d)
+{
+	const char *why, *mwhy;
+	Sa__Ha__ErrorCode code;
+
+	switch (ha_peer_decide(&d->peer, &d->local, mono_ns(), &why)) {
+	case HA_ACT_PROMOTE:
+		promote(d, 0, why, &mwhy, &code);
+		break;
+	case HA_ACT_DEMOTE:
+		demote(d, d->peer.epoch, why, NULL, &mwhy, &code);
+		break;
+	case HA_ACT_REFUSED:
+		d->n.promotions_refused++;
+		HA_LOG_RL(WARNING, "the primary failed but this standby is "
+			  "not promotable: %s", why);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+runtime_lost(struct ha_daemon *d, const char *why)
+{
+	if (d->rt_ev != NULL)
+		event_free(d->rt_ev);
+	d->rt_ev = NULL;
+	ha_rtctl_close(&d->rt);
+	if (d->local.up) {
+		d->n.runtime_losses++;
+		HA_LOG(WARNING, "runtime %s: %s", d->rt.path, why);
+	}
+	d->local.up = 0;
+	/* The peer learns now, not at the next interval. */
+	send_heartbeat(d);
+}
+
+/*
+ * A synced standby persists the epoch it would take if promoted now (one
+ * above every epoch it knows) while nothing is urgent, so a promotion uses
+ * an epoch that is already durable and pays no fsync. Epochs only have to
+ * grow and never be reused: persisting one early is as safe as persisting
+ * it at the moment of use, and a node that restarts starts above it.
+ */
+static void
+reserve(struct ha_daemon *d)
+{
+	uint64_t want = d->local.epoch;
+
+	if (d->local.role != SA__HA__ROLE__ROLE_STANDBY ||
+	    d->local.sync != SA__HA__SYNC_STATE__SYNC_SYNCED)
+		return;
+	if (d->peer.epoch > want)
+		want = d->peer.epoch;
+	if (want + 1 > d->epoch.value)
+		store_epoch(d, want + 1);
+}
+
+static void
+local_updated(struct ha_daemon *d)
+{
+	d->last_role = d->local.role;
+	if (d->local.epoch > d->epoch.value)
+		store_epoch(d, d->local.epoch);
+	decide(d);
+	reserve(d);
+}
+
+static void
+rt_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ha_daemon *d = arg;
+	int ret;
+
+	(void)fd;
+	(void)what;
+	ret = ha_rtctl_read(&d->rt, &d->local);
+	if (ret == 1)
+		local_updated(d);
+	else if (ret < 0)
+		runtime_lost(d, ret == -EPIPE ? "control connection closed "
+			     "(runtime down)" : "unreadable reply");
+}
+
+static void
+rt_connect(struct ha_daemon *d)
+{
+	if (ha_rtctl_connect(&d->rt) < 0)
+		return;
+	d->rt_ev = event_new(d->base, d->rt.fd, EV_READ | EV_PERSIST,
+			     rt_read_cb, d);
+	if (d->rt_ev == NULL || event_add(d->rt_ev, NULL) != 0) {
+		runtime_lost(d, "cannot watch the control connection");
+		return;
+	}
+	HA_LOG(INFO, "runtime %s: connected", d->rt.path);
+}
+
+static void
+hb_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ha_daemon *d = arg;
+	uint64_t now = mono_ns();
+
+	(void)fd;
+	(void)what;
+	if (d->rt.fd < 0)
+		rt_connect(d);
+	if (d->rt.fd >= 0) {
+		if (d->rt.pending &&
+		    now - d->rt.pending_since_ns > HA_STATUS_TIMEOUT_NS) {
+			d->n.runtime_status_timeouts++;
+			HA_LOG_RL(WARNING, "runtime: status unanswered for "
+				  "%" PRIu64 " ms", (uint64_t)((now -
+				  d->rt.pending_since_ns) / HA_NS_PER_MS));
+			d->rt.pending_since_ns = now;
+		}
+		if (ha_rtctl_poll_status(&d->rt, now) < 0)
+			runtime_lost(d, "status request failed");
+	}
+	decide(d);
+	send_heartbeat(d);
+}
+
+static void
+udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ha_daemon *d = arg;
+	uint8_t buf[HA_HB_DGRAM_MAX + 1];
+	Sa__Ha__Heartbeat *hb;
+	enum ha_hb_reject why;
+	int i, heard = 0;
+	ssize_t n;
+
+	(void)what;
+	for (i = 0; i < HA_RECV_BURST; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			break;
+		if (ha_hb_open(&d->key, &d->replay, d->cfg.node_id, buf,
+			       (size_t)n, &hb, &why) < 0) {
+			d->n.hb_reject[why]++;
+			HA_LOG_RL(WARNING, "heartbeat rejected: %s",
+				  ha_hb_reject_name(why));
+			continue;
+		}
+		if (d->peer.heard && d->peer.state !=
+		    SA__HA__PEER_STATE__PEER_ALIVE && hb->runtime_up)
+			HA_LOG(INFO, "peer node %u alive: %s, epoch %" PRIu64,
+			       hb->node_id, ha_role_name(hb->role), hb->epoch);
+		ha_peer_heard(&d->peer, hb, mono_ns());
+		sa__ha__heartbeat__free_unpacked(hb, NULL);
+		d->n.hb_received++;
+		heard = 1;
+	}
+	if (heard)
+		decide(d);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct ha_daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		HA_LOG(NOTICE, "role %s, epoch %" PRIu64 ", runtime %s, peer "
+		       "%s", ha_role_name(cur_role(d)), cur_epoch(d),
+		       d->local.up ? "up" : "down",
+		       ha_peer_state_name(d->peer.state));
+		return;
+	}
+	HA_LOG(NOTICE, "signal %d: stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+/* sa-hactl requests (ha_ctl.c). */
+
+static void
+counter_add(Sa__Ha__DaemonStatus *st, const char *name, uint64_t value)
+{
+	Sa__Ha__Counter *c = malloc(sizeof(*c) + strlen(name) + 1);
+
+	if (c == NULL)
+		return;
+	sa__ha__counter__init(c);
+	c->name = strcpy((char *)(c + 1), name);
+	c->value = value;
+	st->counters[st->n_counters++] = c;
+}
+
+#define HA_N_COUNTERS_ (0 HA_COUNTERS(HA_COUNT_ONE_))
+#define HA_COUNT_ONE_(n) + 1
+
+static void
+ctl_status_cb(void *arg, Sa__Ha__DaemonStatus *st)
+{
+	struct ha_daemon *d = arg;
+	uint64_t now = mono_ns();
+	char name[64];
+	unsigned int r;
+
+	ha_peer_update(&d->peer, now);
+	st->node_id = d->cfg.node_id;
+	st->role = cur_role(d);
+	st->epoch = cur_epoch(d);
+	st->peer_state = d->peer.state;
+	st->peer_role = d->peer.role;
+	st->peer_epoch = d->peer.epoch;
+	st->peer_node_id = d->peer.node_id;
+	st->last_heartbeat_age_us = d->peer.heard ?
+		(int64_t)((now - d->peer.last_ns) / HA_NS_PER_US) : -1;
+	st->sync = d->local.sync;
+	st->runtime_up = d->local.up;
+	st->fenced = d->local.fenced;
+	st->input_count = d->local.input_count;
+	if (cur_role(d) == SA__HA__ROLE__ROLE_PRIMARY) {
+		st->lag_batches = d->local.lag;
+		st->lag_bytes = d->local.state_bytes > d->peer.state_bytes ?
+			d->local.state_bytes - d->peer.state_bytes : 0;
+	} else {
+		st->lag_batches = d->peer.lag;
+		st->lag_bytes = d->peer.state_bytes > d->local.state_bytes ?
+			d->peer.state_bytes - d->local.state_bytes : 0;
+	}
+	st->counters = calloc(HA_N_COUNTERS_ + HA_HB_REJECT_COUNT + 2,
+			      sizeof(*st->counters));
+	if (st->counters == NULL)
+		return;
+#define HA_COUNTER_ADD_(c_) counter_add(st, #c_, d->n.c_);
+	HA_COUNTERS(HA_COUNTER_ADD_)
+#undef HA_COUNTER_ADD_
+	for (r = 1; r < HA_HB_REJECT_COUNT; r++) {
+		snprintf(name, sizeof(name), "hb_reject.%s",
+			 ha_hb_reject_name(r));
+		counter_add(st, name, d->n.hb_reject[r]);
+	}
+	counter_add(st, "control_bad_requests", ha_ctl_bad_requests(d->ctl));
+	counter_add(st, "last_promotion_us", d->last_failover_us);
+}
+
+static void
+ctl_status_done_cb(void *arg, Sa__Ha__DaemonStatus *st)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < st->n_counters; i++)
+		free(st->counters[i]);
+	free(st->counters);
+}
+
+static int
+ctl_promote_cb(void *arg, int force, Sa__Ha__PromoteReply *rep,
+	       const char **why, Sa__Ha__ErrorCode *code)
+{
+	struct ha_daemon *d = arg;
+
+	if (!d->local.up) {
+		*why = "the runtime is down";
+		*code = SA__HA__ERROR_CODE__ERROR_UNAVAILABLE;
+		return -EIO;
+	}
+	if (d->local.role != SA__HA__ROLE__ROLE_STANDBY) {
+		*why = "not a standby";
+		*code = SA__HA__ERROR_CODE__ERROR_NOT_STANDBY;
+		return -EINVAL;
+	}
+	if (!force && d->local.sync != SA__HA__SYNC_STATE__SYNC_SYNCED) {
+		d->n.promotions_refused++;
+		*why = "this standby is SYNCING (state incomplete): refused "
+		       "without --force";
+		*code = SA__HA__ERROR_CODE__ERROR_NOT_SYNCED;
+		return -EAGAIN;
+	}
+	if (promote(d, force, force ? "by hand, forced" : "by hand", why,
+		    code) < 0)
+		return -EIO;
+	rep->epoch = d->local.epoch;
+	rep->input_count = d->local.input_count;
+	return 0;
+}
+
+static int
+ctl_demote_cb(void *arg, int force, Sa__Ha__FenceReply *rep,
+	      const char **why, Sa__Ha__ErrorCode *code)
+{
+	struct ha_daemon *d = arg;
+
+	ha_peer_update(&d->peer, mono_ns());
+	if (!d->local.up || d->local.role != SA__HA__ROLE__ROLE_PRIMARY) {
+		*why = "not a running primary";
+		*code = SA__HA__ERROR_CODE__ERROR_NOT_PRIMARY;
+		return -EINVAL;
+	}
+	if (!force && (d->peer.state != SA__HA__PEER_STATE__PEER_ALIVE ||
+		       d->peer.role != SA__HA__ROLE__ROLE_STANDBY ||
+		       d->peer.sync != SA__HA__SYNC_STATE__SYNC_SYNCED)) {
+		*why = "no synced standby would take over: refused without "
+		       "--force";
+		*code = SA__HA__ERROR_CODE__ERROR_NOT_SYNCED;
+		return -EAGAIN;
+	}
+	return demote(d, cur_epoch(d), "by hand", rep, why, code);
+}
+
+static const struct ha_ctl_ops ha_daemon_ctl_ops = {
+	.status = ctl_status_cb,
+	.status_done = ctl_status_done_cb,
+	.promote = ctl_promote_cb,
+	.demote = ctl_demote_cb,
+};
+
+static int
+udp_open(struct ha_daemon *d)
+{
+	d->udp_fd = socket(d->cfg.listen.ss_family,
+			   SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (d->udp_fd < 0 ||
+	    bind(d->udp_fd, (struct sockaddr *)&d->cfg.listen,
+		 d->cfg.listen_len) != 0) {
+		HA_LOG(ERR, "%s: heartbeat listen address: %s", d->cfg.path,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int
+ha_daemon_init(struct ha_daemon *d)
+{
+	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	struct event_config *ec;
+	struct timeval tv;
+	int ret, i;
+
+	d->udp_fd = -1;
+	ha_rtctl_init(&d->rt, d->cfg.runtime_socket);
+	if (getrandom(&d->boot_id, sizeof(d->boot_id), 0) !=
+	    sizeof(d->boot_id))
+		return -EIO;
+	ret = ha_hb_key_load(&d->key, d->cfg.key_file);
+	if (ret < 0)
+		return ret;
+	ret = ha_epoch_open(&d->epoch, d->cfg.state_dir);
+	if (ret < 0) {
+		HA_LOG(ERR, "%s: epoch store: %s", d->cfg.state_dir,
+		       strerror(-ret));
+		return ret;
+	}
+	ret = ha_announce_open(&d->ann, &d->cfg);
+	if (ret < 0)
+		return ret;
+	ret = udp_open(d);
+	if (ret < 0)
+		return ret;
+	/* Precise timers: CLOCK_MONOTONIC, not its coarse variant. */
+	ec = event_config_new();
+	if (ec == NULL)
+		return -ENOMEM;
+	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+	d->base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (d->base == NULL)
+		return -ENOMEM;
+	ret = ha_ctl_create(d->base, d->cfg.control_socket,
+			    &ha_daemon_ctl_ops, d, &d->ctl);
+	if (ret < 0)
+		return ret;
+	d->hb_timer = event_new(d->base, -1, EV_PERSIST, hb_timer_cb, d);
+	d->udp_ev = event_new(d->base, d->udp_fd, EV_READ | EV_PERSIST,
+			      udp_read_cb, d);
+	d->announce_timer = evtimer_new(d->base, announce_cb, d);
+	for (i = 0; i < 3; i++) {
+		d->sig[i] = evsignal_new(d->base, sigs[i], signal_cb, d);
+		if (d->sig[i] == NULL || evsignal_add(d->sig[i], NULL) != 0)
+			return -ENOMEM;
+	}
+	tv = us_to_tv(d->cfg.interval_us);
+	if (d->hb_timer == NULL || d->udp_ev == NULL ||
+	    d->announce_timer == NULL || event_add(d->hb_timer, &tv) != 0 ||
+	    event_add(d->udp_ev, NULL) != 0)
+		return -ENOMEM;
+	ha_peer_init(&d->peer, d->cfg.node_id,
+		     d->cfg.interval_us * HA_NS_PER_US, d->cfg.miss_count,
+		     mono_ns());
+	/* on_demote children are not waited for. */
+	signal(SIGCHLD, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int
+ha_daemon_run(struct ha_daemon *d)
+{
+	HA_LOG(NOTICE, "node %u: heartbeats every %" PRIu64 " us, dead after "
+	       "%u missed; epoch %" PRIu64 "; runtime %s", d->cfg.node_id,
+	       d->cfg.interval_us, d->cfg.miss_count, d->epoch.value,
+	       d->cfg.runtime_socket);
+	rt_connect(d);
+	return event_base_dispatch(d->base) < 0 ? -EIO : 0;
+}
+
+void
+ha_daemon_fini(struct ha_daemon *d)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (d->sig[i] != NULL)
+			event_free(d->sig[i]);
+	if (d->announce_timer != NULL)
+		event_free(d->announce_timer);
+	if (d->udp_ev != NULL)
+		event_free(d->udp_ev);
+	if (d->hb_timer != NULL)
+		event_free(d->hb_timer);
+	if (d->rt_ev != NULL)
+		event_free(d->rt_ev);
+	ha_ctl_free(d->ctl);
+	if (d->base != NULL)
+		event_base_free(d->base);
+	ha_rtctl_close(&d->rt);
+	if (d->udp_fd >= 0)
+		close(d->udp_fd);
+	ha_announce_close(&d->ann);
+	if (d->key.mac != NULL)
+		ha_hb_key_fini(&d->key);
+}

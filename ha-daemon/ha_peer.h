@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef HA_PEER_H
+#define HA_PEER_H
+
+/*
+ * The peer state machine: what the daemon knows of its peer (from
+ * heartbeats) and of its own runtime (from its status), and the one
+ * decision made from them: promote, demote, or nothing. Pure: times are
+ * passed in (CLOCK_MONOTONIC ns), no I/O, so Check drives every case.
+ *
+ * Rules (DESIGN.md 4.4):
+ * - The peer is DEAD after miss_count intervals without a heartbeat, or
+ *   when its heartbeats say its runtime is down.
+ * - A STANDBY promotes when its primary has failed: the peer's daemon
+ *   reports its runtime down (fast path: the runtime's control socket
+ *   closed) or its runtime fenced (demoted by hand), or heartbeats are
+ *   missed AND the local runtime's replication
+ *   channel is down. Missed heartbeats with replication alive mean the
+ *   peer daemon alone is gone while its runtime forwards: no takeover.
+ *   A replication channel lost while heartbeats say the primary forwards
+ *   is a link cut: no takeover either (the standby goes stale).
+ * - A standby not SYNCED (bulk sync unfinished) is never promoted.
+ * - Two live PRIMARY runtimes: the lower epoch demotes (equal epochs: the
+ *   higher node id), after the heartbeat that shows it.
+ */
+
+#include <stdint.h>
+
+#include "ha.pb-c.h"
+
+/* The local runtime as its last status showed it. */
+struct ha_local {
+	int up;				/* answers its control socket */
+	Sa__Ha__Role role;
+	Sa__Ha__SyncState sync;
+	uint64_t epoch;
+	int repl_connected;
+	int fenced;
+	int demoted;
+	uint32_t acked_seq;
+	uint32_t lag;
+	uint64_t input_count;
+	uint64_t state_bytes;
+};
+
+struct ha_peer {
+	uint32_t own_node;
+	uint64_t dead_after_ns;		/* interval * miss_count */
+	uint64_t start_ns;
+	int heard;
+	uint64_t last_ns;		/* when the last heartbeat arrived */
+	Sa__Ha__PeerState state;
+	/* From the last heartbeat. */
+	uint32_t node_id;
+	Sa__Ha__Role role;
+	uint64_t epoch;
+	Sa__Ha__SyncState sync;
+	int runtime_up;
+	int fenced;
+	uint32_t acked_seq;
+	uint64_t input_count;
+	uint64_t state_bytes;
+	uint32_t lag;
+};
+
+enum ha_action {
+	HA_ACT_NONE = 0,
+	HA_ACT_PROMOTE,
+	HA_ACT_DEMOTE,
+	HA_ACT_REFUSED,		/* would promote, but not SYNCED: *why */
+};
+
+void ha_peer_init(struct ha_peer *p, uint32_t own_node, uint64_t interval_ns,
+		  unsigned int miss_count, uint64_t now_ns);
+
+/** Takes an authenticated, fresh heartbeat. */
+void ha_peer_heard(struct ha_peer *p, const Sa__Ha__Heartbeat *hb,
+		   uint64_t now_ns);
+
+/** Re-evaluates liveness at @p now_ns. @return the new state. */
+Sa__Ha__PeerState ha_peer_update(struct ha_peer *p, uint64_t now_ns);
+
+/** The decision for @p local at @p now_ns; *why says why (for the log). */
+enum ha_action ha_peer_decide(struct ha_peer *p, const struct ha_local *local,
+			      uint64_t now_ns, const char **why);
+
+const char *ha_peer_state_name(Sa__Ha__PeerState s);
+const char *ha_role_name(Sa__Ha__Role r);
+
+#endif /* HA_PEER_H */
