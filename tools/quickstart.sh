@@ -1,7 +1,10 @@
 #!/bin/sh
-# Installs what is missing, builds, then runs the main job: a NAT on DPDK
-# virtual devices (net_pcap in, net_pcap out) over a generated trace,
-# checks the translated output and prints the runtime's statistics.
+# Installs what is missing, builds, then runs the main job on DPDK virtual
+# devices (net_pcap) over a generated trace: a NAT alone, its output
+# checked; then a primary/standby pair whose primary is killed (-9) at a
+# random batch and whose standby is promoted, the outputs compared byte
+# for byte with the uninterrupted run's; then the replication bytes of
+# every --replicate mode.
 set -eu
 cd "$(dirname "$0")/.."
 . tools/lib/common.sh
@@ -29,5 +32,16 @@ echo "== running nat on net_pcap (one-armed, trace clock)"
 echo "== checking the output (translation, mapping, return traffic)"
 "$BUILD_DIR/tools/sa-pcapcheck" nat --in "$OUT/trace.pcap" \
 	--out "$OUT/out.pcap" --pool 203.0.113.0/30 --inside 10.0.0.0/16
+
+echo "== failover: primary + standby (--replicate analyzed --commit sync)," \
+	"kill -9 of the primary at a random batch, standby promoted"
+tools/failover-harness.sh --mb nat --trace "$OUT/trace.pcap" --kills 1 \
+	--seed "${SEED:-$$}" --build "$BUILD_DIR"
+
+echo "== replication savings: the same trace once per --replicate mode"
+"$BUILD_DIR/tools/sa-replbench" --mb nat --trace "$OUT/trace.pcap" \
+	--build "$BUILD_DIR" --csv "$OUT/replbench.csv" \
+	--plot "$OUT/replbench.svg"
+
 echo "== done: input $OUT/trace.pcap, output $OUT/out.pcap," \
-	"counters $OUT/stats.json"
+	"counters $OUT/stats.json, replication $OUT/replbench.{csv,svg}"
