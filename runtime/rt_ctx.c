@@ -12,6 +12,7 @@
 #include <sa/replica.h>
 
 #include "rt_ctx.h"
+#include "state_alloc.h"
 #include "rt_log.h"
 
 RTE_LOG_REGISTER(rt_logtype, sa.runtime, INFO);
@@ -182,90 +183,16 @@ sa_state_free(void *p)
 		rt_arena_put(rt_state_arena, p);
 }
 
-/*
- * The C allocator's contracts over the arena, for instrumented code
- * (sa/replica.h). Blocks are zeroed and RT_ARENA_ALIGN-aligned already.
- */
-void *
-sa_state_calloc(size_t n, size_t size)
+/* What libsa's C-allocator contracts (state_alloc.h) need of the arena. */
+size_t
+sa_state_block_size(const void *p)
 {
-	if (size != 0 && n > SIZE_MAX / size)
-		return NULL;
-	return sa_state_alloc(n * size);
+	return rt_state_arena != NULL ?
+	       rt_arena_block_size(rt_state_arena, p) : 0;
 }
 
-void *
-sa_state_realloc(void *p, size_t size)
+size_t
+sa_state_block_align(void)
 {
-	size_t have;
-	void *q;
-
-	if (p == NULL)
-		return sa_state_alloc(size);
-	if (size == 0) {
-		sa_state_free(p);
-		return NULL;
-	}
-	if (rt_state_arena == NULL)
-		return NULL;
-	have = rt_arena_block_size(rt_state_arena, p);
-	if (have == 0)
-		return NULL;	/* not an arena block: nothing to copy from */
-	if (size <= have)
-		return p;
-	q = sa_state_alloc(size);
-	if (q == NULL)
-		return NULL;
-	/* q is a fresh block: the allocator has reported all of it. */
-	memcpy(q, p, have);
-	sa_state_free(p);
-	return q;
-}
-
-char *
-sa_state_strndup(const char *s, size_t n)
-{
-	size_t len = strnlen(s, n);
-	char *d = sa_state_alloc(len + 1);
-
-	if (d != NULL)
-		memcpy(d, s, len);	/* the terminator is already zero */
-	return d;
-}
-
-char *
-sa_state_strdup(const char *s)
-{
-	return sa_state_strndup(s, strlen(s));
-}
-
-static int
-align_ok(size_t align)
-{
-	return align != 0 && (align & (align - 1)) == 0 &&
-	       align <= RT_ARENA_ALIGN;
-}
-
-void *
-sa_state_aligned_alloc(size_t align, size_t size)
-{
-	if (!align_ok(align)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return sa_state_alloc(size);
-}
-
-int
-sa_state_posix_memalign(void **out, size_t align, size_t size)
-{
-	void *p;
-
-	if (!align_ok(align) || align % sizeof(void *) != 0)
-		return EINVAL;
-	p = sa_state_alloc(size);
-	if (p == NULL)
-		return ENOMEM;
-	*out = p;
-	return 0;
+	return RT_ARENA_ALIGN;
 }

@@ -11,6 +11,7 @@
 #include "rt_config.h"
 #include "sa_registry.h"
 #include "sa_shim.h"
+#include "state_alloc.h"
 
 /* Only the address matters to middleboxes: the shim has no per-instance
  * data beyond these globals, as a test runs one middlebox at a time. */
@@ -85,86 +86,19 @@ sa_state_free(void *p)
 	free(b);
 }
 
-void *
-sa_state_calloc(size_t n, size_t size)
+size_t
+sa_state_block_size(const void *p)
 {
-	if (size != 0 && n > SIZE_MAX / size)
-		return NULL;
-	return sa_state_alloc(n * size);
-}
+	struct shim_block *b = shim_block_of(p);
 
-void *
-sa_state_realloc(void *p, size_t size)
-{
-	struct shim_block *b;
-	void *q;
-
-	if (p == NULL)
-		return sa_state_alloc(size);
-	if (size == 0) {
-		sa_state_free(p);
-		return NULL;
-	}
-	b = shim_block_of(p);
-	if (b == NULL)
-		return NULL;
-	if (size <= b->size)
-		return p;
-	q = sa_state_alloc(size);
-	if (q == NULL)
-		return NULL;
-	memcpy(q, p, b->size);
-	sa_state_free(p);
-	return q;
-}
-
-char *
-sa_state_strndup(const char *s, size_t n)
-{
-	size_t len = strnlen(s, n);
-	char *d = sa_state_alloc(len + 1);
-
-	if (d != NULL)
-		memcpy(d, s, len);
-	return d;
-}
-
-char *
-sa_state_strdup(const char *s)
-{
-	return sa_state_strndup(s, strlen(s));
+	return b != NULL ? b->size : 0;
 }
 
 /* calloc's alignment is all the shim's blocks have. */
-static int
-shim_align_ok(size_t align)
+size_t
+sa_state_block_align(void)
 {
-	return align != 0 && (align & (align - 1)) == 0 &&
-	       align <= _Alignof(max_align_t);
-}
-
-void *
-sa_state_aligned_alloc(size_t align, size_t size)
-{
-	if (!shim_align_ok(align)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return sa_state_alloc(size);
-}
-
-int
-sa_state_posix_memalign(void **out, size_t align, size_t size)
-{
-	void *p;
-
-	if (!shim_align_ok(align) || align % sizeof(void *) != 0)
-		return EINVAL;
-	p = sa_state_alloc(size);
-	if (p == NULL)
-		return ENOMEM;
-	*out = p;
-	return 0;
+	return _Alignof(max_align_t);
 }
 
 int
@@ -358,6 +292,20 @@ sa_shim_tick(uint64_t now_ns)
 	shim_now = now_ns;
 	if (shim_mb != NULL && shim_mb->tick != NULL)
 		shim_mb->tick(&shim_ctx, now_ns);
+}
+
+int
+sa_shim_command(const char *line, char *reply, size_t reply_len)
+{
+	if (reply_len > 0)
+		reply[0] = '\0';
+	if (shim_mb == NULL)
+		return -ENODEV;
+	if (shim_mb->command == NULL)
+		return -ENOTSUP;
+	if (strlen(line) >= SA_MB_COMMAND_MAX)
+		return -EINVAL;
+	return shim_mb->command(&shim_ctx, line, reply, reply_len);
 }
 
 const char *
