@@ -18,8 +18,10 @@
 #include "az_instr_impl.h"
 
 /* struct sa_middlebox (sa/mbox.h) has this many members, `manifest` the
- * last: the fallback when no debug info names them. */
-#define AZ_DESC_MEMBERS		10
+ * tenth (`command` follows it): the fallback when no debug info names
+ * them. */
+#define AZ_DESC_MEMBERS		11
+#define AZ_DESC_MANIFEST_IDX	9
 #define AZ_DESC_MANIFEST	"manifest"
 #define AZ_DESC_MAX		16
 #define AZ_NAME_MAX		512
@@ -304,9 +306,9 @@ az_manifest_member(struct az_module *m, LLVMValueRef g, unsigned int *idx)
 		return -ENOENT;
 	}
 	if (n == AZ_DESC_MEMBERS &&
-	    LLVMGetTypeKind(LLVMStructGetTypeAtIndex(ty, n - 1)) ==
-	    LLVMPointerTypeKind) {
-		*idx = n - 1;
+	    LLVMGetTypeKind(LLVMStructGetTypeAtIndex(ty,
+			AZ_DESC_MANIFEST_IDX)) == LLVMPointerTypeKind) {
+		*idx = AZ_DESC_MANIFEST_IDX;
 		return 0;
 	}
 	return -ENOENT;

@@ -76,6 +76,7 @@ send_heartbeat(struct ha_daemon *d)
 	hb.lag = d->local.lag;
 	hb.fenced = d->local.fenced;
 	hb.state_bytes = d->local.state_bytes;
+	hb.stalled = d->local.up && d->local.stalled;
 	len = ha_hb_seal(&d->key, &hb, buf, sizeof(buf));
 	if (len == 0 || sendto(d->udp_fd, buf, len, MSG_DONTWAIT,
 			       (struct sockaddr *)&d->cfg.peer,
@@ -316,6 +317,15 @@ static void
 local_updated(struct ha_daemon *d)
 {
 	d->last_role = d->local.role;
+	/* A stall starts: the primary's daemon checks its runtime when it
+	 * hears of it, so it hears of it now. */
+	if (d->local.stalled && !d->stalled) {
+		d->n.stalls++;
+		HA_LOG_RL(INFO, "replication stalled: input waits %" PRIu64
+			  " us with no delta; asking the peer", d->local.stall_us);
+		send_heartbeat(d);
+	}
+	d->stalled = d->local.stalled;
 	if (d->local.epoch > d->epoch.value)
 		store_epoch(d, d->local.epoch);
 	decide(d);
@@ -338,11 +348,37 @@ rt_read_cb(evutil_socket_t fd, short what, void *arg)
 			     "(runtime down)" : "unreadable reply");
 }
 
+/* The runtime's process: a fatal signal is a death now, not when the
+ * kernel has finished tearing it down and its socket closes. */
+static void
+check_runtime(struct ha_daemon *d)
+{
+	enum ha_proc_state s;
+	pid_t pid = d->rt.pid;
+
+	if (d->rt.fd < 0 || pid <= 0)
+		return;
+	s = ha_rtproc_check(pid);
+	if (s == HA_PROC_ALIVE)
+		return;
+	d->dead_pid = pid;
+	if (d->local.up)
+		d->n.runtime_dying++;
+	runtime_lost(d, s == HA_PROC_DYING ? "process dying (fatal signal)" :
+		     "process gone");
+}
+
 static void
 rt_connect(struct ha_daemon *d)
 {
 	if (ha_rtctl_connect(&d->rt) < 0)
 		return;
+	/* A dying runtime's socket still accepts until it is torn down. */
+	if (d->rt.pid > 0 && (d->rt.pid == d->dead_pid ||
+			      ha_rtproc_check(d->rt.pid) != HA_PROC_ALIVE)) {
+		ha_rtctl_close(&d->rt);
+		return;
+	}
 	d->rt_ev = event_new(d->base, d->rt.fd, EV_READ | EV_PERSIST,
 			     rt_read_cb, d);
 	if (d->rt_ev == NULL || event_add(d->rt_ev, NULL) != 0) {
@@ -374,6 +410,7 @@ hb_timer_cb(evutil_socket_t fd, short what, void *arg)
 		if (ha_rtctl_poll_status(&d->rt, now) < 0)
 			runtime_lost(d, "status request failed");
 	}
+	check_runtime(d);
 	decide(d);
 	send_heartbeat(d);
 }
@@ -405,6 +442,14 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			HA_LOG(INFO, "peer node %u alive: %s, epoch %" PRIu64,
 			       hb->node_id, ha_role_name(hb->role), hb->epoch);
 		ha_peer_heard(&d->peer, hb, mono_ns());
+		/* Our standby sees input no delta covers: is our runtime
+		 * still there? Answered by the next heartbeat, or at once
+		 * (runtime_lost) when it is not. */
+		if (hb->stalled && d->local.up &&
+		    d->local.role == SA__HA__ROLE__ROLE_PRIMARY) {
+			d->n.stall_checks++;
+			check_runtime(d);
+		}
 		sa__ha__heartbeat__free_unpacked(hb, NULL);
 		d->n.hb_received++;
 		heard = 1;

@@ -4,7 +4,8 @@
 
 /*
  * sa-hadaemon's event loop (libevent): a heartbeat timer (CLOCK_MONOTONIC,
- * every interval: poll the runtime's status, decide, send a heartbeat),
+ * every interval: poll the runtime's status, check its process for a
+ * fatal signal (ha_rtproc.h), decide, send a heartbeat),
  * the heartbeat UDP socket, the runtime's status connection (its close is
  * a runtime death, acted on at once), the daemon's control socket, and
  * SIGTERM/SIGINT (stop) and SIGHUP (log the status) as signal events.
@@ -21,6 +22,7 @@
 #include "ha_hb.h"
 #include "ha_peer.h"
 #include "ha_rtctl.h"
+#include "ha_rtproc.h"
 
 /* Daemon counters, printed by sa-hactl status as NAME VALUE. */
 #define HA_COUNTERS(X)							\
@@ -32,6 +34,9 @@
 	X(promotions_refused)	/* not SYNCED: never promoted */	\
 	X(demotions)							\
 	X(runtime_losses)	/* status connection closed */		\
+	X(runtime_dying)	/* fatal signal seen in /proc first */	\
+	X(stalls)		/* local runtime: stall episodes */	\
+	X(stall_checks)		/* peer's stall: runtime checked now */	\
 	X(runtime_status_timeouts)					\
 	X(epoch_store_errors)						\
 	X(announcements)	/* frames sent */
@@ -60,6 +65,8 @@ struct ha_daemon {
 	struct ha_rtctl rt;
 	struct ha_local local;
 	Sa__Ha__Role last_role;		/* while the runtime is down */
+	pid_t dead_pid;			/* seen dying: not reconnected to */
+	int stalled;			/* the last status reported a stall */
 	struct ha_announce ann;
 	unsigned int announce_left;
 	uint64_t boot_id;

@@ -29,6 +29,7 @@ ha_peer_heard(struct ha_peer *p, const Sa__Ha__Heartbeat *hb, uint64_t now_ns)
 	p->input_count = hb->input_count;
 	p->state_bytes = hb->state_bytes;
 	p->lag = hb->lag;
+	p->stalled = hb->stalled;
 	ha_peer_update(p, now_ns);
 }
 
@@ -70,6 +71,12 @@ primary_failed(const struct ha_peer *p, const struct ha_local *local,
 	}
 	if (missed(p, now_ns) && !local->repl_connected) {
 		*why = "heartbeats missed and the replication channel is down";
+		return 1;
+	}
+	if (missed(p, now_ns) && local->stalled &&
+	    local->stall_us >= HA_HOST_DOWN_STALL_US) {
+		*why = "heartbeats missed and replication stalled past "
+		       "HA_HOST_DOWN_STALL_US (the primary's host is down)";
 		return 1;
 	}
 	return 0;

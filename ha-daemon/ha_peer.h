@@ -12,13 +12,22 @@
  * - The peer is DEAD after miss_count intervals without a heartbeat, or
  *   when its heartbeats say its runtime is down.
  * - A STANDBY promotes when its primary has failed: the peer's daemon
- *   reports its runtime down (fast path: the runtime's control socket
- *   closed) or its runtime fenced (demoted by hand), or heartbeats are
- *   missed AND the local runtime's replication
- *   channel is down. Missed heartbeats with replication alive mean the
+ *   reports its runtime down (fast path: a fatal signal seen in /proc,
+ *   ha_rtproc.h, or the runtime's control socket closed) or its runtime
+ *   fenced (demoted by hand); or heartbeats are missed AND the local
+ *   runtime's replication channel is down; or heartbeats are missed AND
+ *   the local runtime reports a replication stall (kept input no delta
+ *   covers) of HA_HOST_DOWN_STALL_US: the primary's host is gone and no
+ *   TCP reset will come. A shorter stall with missed heartbeats is no
+ *   proof: a primary whose daemon alone died, while its runtime
+ *   hiccups for a few ms on a busy host, looks just the same, and a
+ *   takeover then would leave two transmitters and no daemon to fence
+ *   the old one. Runtime and daemon killed together are seen when the
+ *   kernel closes the replication connection (teardown time). Missed heartbeats with replication alive mean the
  *   peer daemon alone is gone while its runtime forwards: no takeover.
- *   A replication channel lost while heartbeats say the primary forwards
- *   is a link cut: no takeover either (the standby goes stale).
+ *   A replication channel lost, or a stall, while heartbeats say the
+ *   primary's runtime lives is a link cut or a slow primary: no takeover
+ *   either (the standby goes stale, or catches up).
  * - A standby not SYNCED (bulk sync unfinished) is never promoted.
  * - Two live PRIMARY runtimes: the lower epoch demotes (equal epochs: the
  *   higher node id), after the heartbeat that shows it.
@@ -27,6 +36,10 @@
 #include <stdint.h>
 
 #include "ha.pb-c.h"
+
+/* A replication stall this long, with heartbeats missed, is a host down
+ * (a few ms of stall are routine on a loaded host; 100 ms are not). */
+#define HA_HOST_DOWN_STALL_US	100000u
 
 /* The local runtime as its last status showed it. */
 struct ha_local {
@@ -41,6 +54,8 @@ struct ha_local {
 	uint32_t lag;
 	uint64_t input_count;
 	uint64_t state_bytes;
+	int stalled;			/* standby: replication stall */
+	uint64_t stall_us;
 };
 
 struct ha_peer {
@@ -61,6 +76,7 @@ struct ha_peer {
 	uint64_t input_count;
 	uint64_t state_bytes;
 	uint32_t lag;
+	int stalled;			/* standby: its runtime sees a stall */
 };
 
 enum ha_action {

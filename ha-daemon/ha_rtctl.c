@@ -48,11 +48,16 @@ ha_rtctl_connect(struct ha_rtctl *c)
 
 	if (c->fd >= 0)
 		return 0;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
 	fd = open_conn(c->path, SOCK_NONBLOCK);
 	if (fd < 0)
 		return fd;
 	c->fd = fd;
 	c->pending = 0;
+	c->pid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ?
+		 cred.pid : 0;
 	return 0;
 }
 
@@ -62,6 +67,7 @@ ha_rtctl_close(struct ha_rtctl *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	c->pid = 0;
 	c->pending = 0;
 }
 
@@ -123,6 +129,8 @@ ha_local_from_status(const Sa__Ha__Status *st, struct ha_local *out)
 	out->acked_seq = st->acked_seq;
 	out->lag = st->lag;
 	out->input_count = st->input_count;
+	out->stalled = st->stall_us > 0;
+	out->stall_us = st->stall_us;
 	for (i = 0; i < st->n_counters; i++)
 		for (j = 0; j < sizeof(ha_state_counters) /
 			    sizeof(*ha_state_counters); j++)

@@ -12,6 +12,7 @@
  */
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ha.pb-c.h"
 #include "ha_peer.h"
@@ -21,6 +22,7 @@
 struct ha_rtctl {
 	char path[108];
 	int fd;			/* -1: not connected */
+	pid_t pid;		/* the runtime's (SO_PEERCRED); 0: unknown */
 	uint32_t next_id;
 	int pending;		/* a status request awaits its reply */
 	uint64_t pending_since_ns;
@@ -29,7 +31,8 @@ struct ha_rtctl {
 
 void ha_rtctl_init(struct ha_rtctl *c, const char *path);
 
-/** Connects the status connection (non-blocking socket).
+/** Connects the status connection (non-blocking socket) and learns
+ *  the runtime's pid (c->pid).
  *  @return 0 or -errno (the runtime is not there). */
 int ha_rtctl_connect(struct ha_rtctl *c);
 

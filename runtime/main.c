@@ -23,6 +23,7 @@
 #include "rt_arena.h"
 #include "rt_args.h"
 #include "rt_chan.h"
+#include "rt_cmd.h"
 #include "rt_config.h"
 #include "rt_control.h"
 #include "rt_ctx.h"
@@ -80,6 +81,7 @@ static struct sa_ctx ctx;
 static struct rt_repl_stats repl_stats;
 static struct rt_rmap rmap;
 static struct rt_ident ident;
+static struct rt_cmd_sched cmds;
 
 static void
 report(const struct rt_args *args, const struct sa_middlebox *mb,
@@ -128,6 +130,8 @@ setup_replication(const struct rt_args *args, const struct rt_rconf *rc,
 		.reconnect_ns = rc->reconnect_ns,
 		.epoch = args->role == RT_ROLE_PRIMARY ? RT_EPOCH_PRIMARY :
 							 RT_EPOCH_STANDBY,
+		.promote_addr_text = args->role == RT_ROLE_STANDBY ?
+				     args->peer : NULL,
 	};
 	struct rt_repl *repl;
 
@@ -138,6 +142,10 @@ setup_replication(const struct rt_args *args, const struct rt_rconf *rc,
 	if (rt_chan_addr_parse(args->role == RT_ROLE_PRIMARY ? "--peer" :
 			       "--listen", rconf.addr_text, &rconf.addr,
 			       &rconf.addr_len) < 0 ||
+	    (rconf.promote_addr_text != NULL &&
+	     rt_chan_addr_parse("--peer", rconf.promote_addr_text,
+				&rconf.promote_addr,
+				&rconf.promote_addr_len) < 0) ||
 	    rt_ident_init(&ident, mb, rt_config_section(cfg, mb->name),
 			  &rmap) < 0 ||
 	    rt_repl_create(&rconf, &rmap, &ident, &repl_stats, &repl) < 0)
@@ -195,6 +203,12 @@ main(int argc, char **argv)
 	mb = find_middlebox(args.mb);
 	if (mb == NULL)
 		rte_exit(EXIT_FAILURE, "unknown middlebox\n");
+	if (args.commands != NULL && mb->command == NULL)
+		rte_exit(EXIT_FAILURE, "--commands: middlebox '%s' takes no "
+			 "commands\n", mb->name);
+	if (args.commands != NULL && rt_cmd_sched_load(args.commands,
+						       &cmds) < 0)
+		rte_exit(EXIT_FAILURE, "--commands: bad schedule\n");
 	setup_config(&args, &cfg, &conf, &rconf);
 	if (rt_arena_create(rconf.arena_base, rconf.arena_size, &arena) < 0)
 		rte_exit(EXIT_FAILURE, "%s: cannot map the state arena\n",
@@ -219,7 +233,8 @@ main(int argc, char **argv)
 	       args.role == RT_ROLE_STANDBY ? "standby" : "solo");
 	lp = (struct rt_loop_params){ .ctx = &ctx, .conf = &conf,
 				      .args = &args, .quit = &force_quit,
-				      .repl = repl, .ctl = ctl };
+				      .repl = repl, .ctl = ctl,
+				      .cmds = args.commands ? &cmds : NULL };
 	ret = rt_loop_run(&lp);
 
 	report(&args, mb, conf.two_armed);
@@ -234,6 +249,7 @@ main(int argc, char **argv)
 	rt_ctx_set_arena(NULL);
 	rt_arena_free(arena);
 	rt_config_free(cfg);
+	rt_cmd_sched_free(&cmds);
 	rte_eal_cleanup();
 	return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

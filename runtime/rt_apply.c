@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rt_apply.h"
+#include "rt_cmd.h"
 #include "rt_ident.h"
 #include "rt_log.h"
 #include "rt_ranges.h"
@@ -30,6 +31,13 @@ stage_clear(struct rt_apply *ap)
 		sa__repl__state_delta__free_unpacked(ap->stage[i], NULL);
 	ap->n_stage = 0;
 	ap->stage_bytes = 0;
+}
+
+void
+rt_apply_set_command(struct rt_apply *ap, rt_apply_cmd_fn fn, void *arg)
+{
+	ap->cmd = fn;
+	ap->cmd_arg = arg;
 }
 
 void
@@ -129,10 +137,12 @@ verify_digests(struct rt_apply *ap, Sa__Repl__Digest *const *d, size_t n)
 }
 
 static void
-batch_done(struct rt_apply *ap, uint64_t input_count, uint64_t clock_ns)
+batch_done(struct rt_apply *ap, uint64_t input_count, uint64_t clock_ns,
+	   uint64_t input_marker)
 {
 	ap->input_count = input_count;
 	ap->clock_ns = clock_ns;
+	ap->input_marker = input_marker;
 	ap->done_seq = ap->seq;
 	ap->done = 1;
 }
@@ -163,7 +173,8 @@ take_snapshot(struct rt_apply *ap, Sa__Repl__SnapshotChunk *c)
 	if (ap->snap_next == ap->snap_count) {
 		ap->sync = RT_SYNC_SYNCED;
 		ap->stats->snapshots++;
-		batch_done(ap, c->input_count, c->clock_ns);
+		batch_done(ap, c->input_count, c->clock_ns,
+			   c->input_marker);
 	}
 	return RT_REJECT_NONE;
 }
@@ -182,7 +193,63 @@ apply_batch(struct rt_apply *ap, Sa__Repl__StateDelta *last,
 	ap->stats->batches++;
 	verify_digests(ap, last->digests, last->n_digests);
 	stage_clear(ap);
-	batch_done(ap, last->input_count, last->clock_ns);
+	batch_done(ap, last->input_count, last->clock_ns,
+		   last->input_marker);
+}
+
+/* The commands of the last delta of a batch: their number, lines and
+ * positions (from the last batch applied up to this one's end). */
+static enum rt_reject
+check_commands(const struct rt_apply *ap, const Sa__Repl__StateDelta *d)
+{
+	uint64_t prev = ap->input_count;
+	const Sa__Repl__Command *c;
+	size_t i;
+
+	if (d->n_commands == 0)
+		return RT_REJECT_NONE;
+	if (d->more || d->n_commands > RT_CMD_BATCH_MAX || ap->cmd == NULL)
+		return RT_REJECT_BAD_COMMAND;
+	for (i = 0; i < d->n_commands; i++) {
+		c = d->commands[i];
+		if (c->line == NULL ||
+		    rt_cmd_check(c->line, strlen(c->line)) != NULL ||
+		    c->input_count < prev || c->input_count > d->input_count)
+			return RT_REJECT_BAD_COMMAND;
+		prev = c->input_count;
+	}
+	return RT_REJECT_NONE;
+}
+
+/* Runs the batch's commands (checked). A failure after others ran leaves
+ * the state at no batch boundary: SYNCING until the next snapshot. */
+static enum rt_reject
+run_commands(struct rt_apply *ap, const Sa__Repl__StateDelta *d)
+{
+	char reply[RT_CMD_REPLY_MAX];
+	const Sa__Repl__Command *c;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < d->n_commands; i++) {
+		c = d->commands[i];
+		reply[0] = '\0';
+		ret = ap->cmd(ap->cmd_arg, c->line, reply, sizeof(reply));
+		if (ret == 0) {
+			ap->stats->commands++;
+			continue;
+		}
+		if (i > 0)
+			ap->sync = RT_SYNC_SYNCING;
+		if (ap->cmd_failures_logged++ < RT_MISMATCH_LOG_MAX)
+			RT_LOG(ERR, "replicated command at input %" PRIu64
+			       " failed here: '%s': %s%s\n", c->input_count,
+			       c->line, reply, i > 0 ? " (earlier commands "
+			       "of the batch ran: not promotable until the "
+			       "next snapshot)" : "");
+		return RT_REJECT_BAD_COMMAND;
+	}
+	return RT_REJECT_NONE;
 }
 
 /* @return RT_REJECT_NONE and takes ownership of @p d when staged. */
@@ -206,11 +273,18 @@ take_delta(struct rt_apply *ap, Sa__Repl__StateDelta *d, int *staged)
 	if (ap->stage_bytes + bytes > rt_rmap_total(ap->rmap) +
 	    (ap->rmap->arena_hi - ap->rmap->arena_lo))
 		return RT_REJECT_TOO_LARGE;
-	ap->seq = d->seq;
+	why = check_commands(ap, d);
+	if (why != RT_REJECT_NONE)
+		return why;
 	if (!d->more) {
+		why = run_commands(ap, d);
+		if (why != RT_REJECT_NONE)
+			return why;
+		ap->seq = d->seq;
 		apply_batch(ap, d, bytes);
 		return RT_REJECT_NONE;
 	}
+	ap->seq = d->seq;
 	if (ap->n_stage == ap->cap_stage) {
 		unsigned int cap = ap->cap_stage ? ap->cap_stage * 2 : 8;
 		void *p = realloc(ap->stage, cap * sizeof(*ap->stage));

@@ -10,10 +10,12 @@
  * total size — before a single byte is written; a failing frame is
  * rejected whole and its reason returned for counting. A batch split over
  * several deltas is staged and applied only when its last delta arrives,
- * so the state always equals the primary's at some batch boundary.
+ * so the state always equals the primary's at some batch boundary. The
+ * operator commands a delta carries run before its ranges are written.
  * No sockets here: the unit tests drive it with frames they seal.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "replication.pb-c.h"
@@ -28,6 +30,11 @@
 #define RT_FRAME_RANGES_MAX	16384
 /** Digests one delta may carry (--verify-replica). */
 #define RT_VERIFY_DIGESTS_MAX	16384
+
+/** Runs one replicated operator command (the middlebox's command
+ *  callback); returns 0 or -errno with the reason in @p reply. */
+typedef int (*rt_apply_cmd_fn)(void *arg, const char *line, char *reply,
+			       size_t reply_len);
 
 enum rt_sync {
 	RT_SYNC_NONE = 0,	/* values as ha.proto's SyncState */
@@ -50,14 +57,23 @@ struct rt_apply {
 	/* The last complete batch (or snapshot) applied. */
 	uint64_t input_count;
 	uint64_t clock_ns;
+	uint64_t input_marker;	/* its StateDelta.input_marker */
 	uint32_t done_seq;
 	int done;		/* completed since the caller last looked */
 	uint64_t verify_mismatches;
 	unsigned int mismatches_logged;
+	rt_apply_cmd_fn cmd;	/* NULL: a delta with commands is refused */
+	void *cmd_arg;
+	unsigned int cmd_failures_logged;
 };
 
 void rt_apply_init(struct rt_apply *ap, const struct rt_rmap *m,
 		   struct rt_repl_stats *stats);
+
+/** How the commands of a delta are run (see proto/replication.proto,
+ *  COMMANDS): before its ranges are written. */
+void rt_apply_set_command(struct rt_apply *ap, rt_apply_cmd_fn fn,
+			  void *arg);
 
 /** A session with @p epoch starts; the next frame must have seq 1. */
 void rt_apply_session(struct rt_apply *ap, uint64_t epoch);

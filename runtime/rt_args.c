@@ -28,6 +28,8 @@ enum {
 	OPT_TEST_KILL,
 	OPT_TEST_KILL_WHEN,
 	OPT_KEEP_INPUT,
+	OPT_STALL,
+	OPT_COMMANDS,
 	OPT_HELP,
 };
 
@@ -52,6 +54,8 @@ static const struct option rt_options[] = {
 	{ "test-kill-at-batch", required_argument, NULL, OPT_TEST_KILL },
 	{ "test-kill-when", required_argument, NULL, OPT_TEST_KILL_WHEN },
 	{ "keep-input", no_argument, NULL, OPT_KEEP_INPUT },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "commands", required_argument, NULL, OPT_COMMANDS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -65,7 +69,9 @@ rt_args_usage(const char *prog)
 		"  --config FILE      INI file: [runtime] and [NAME] sections\n"
 		"  --role solo|primary|standby\n"
 		"                     run alone (default), or replicate state\n"
-		"  --peer HOST:PORT   primary: the standby to replicate to\n"
+		"  --peer HOST:PORT   primary: the standby to replicate to;\n"
+		"                     standby: the same once promoted (the\n"
+		"                     other node's --listen: fail-back)\n"
 		"  --listen HOST:PORT standby: where the primary connects\n"
 		"  --replicate MODE   analyzed (default), updateable, pages,\n"
 		"                     snapshot or off\n"
@@ -96,6 +102,14 @@ rt_args_usage(const char *prog)
 		"                     primary's, same stream) and keep what the\n"
 		"                     applied state does not cover; processed\n"
 		"                     at promotion (HA pairs)\n"
+		"  --stall-timeout MS with --keep-input: kept input no delta\n"
+		"                     covers for MS (default 2) while none is\n"
+		"                     applied is a replication stall, reported\n"
+		"                     in the status (stall_us) to the HA daemon\n"
+		"  --commands FILE    operator commands to run at input\n"
+		"                     positions, lines 'INPUT_COUNT COMMAND'\n"
+		"                     (traces, tests; a promoted standby runs\n"
+		"                     those from its resume point on)\n"
 		"  --list             list the middleboxes and exit\n",
 		prog);
 }
@@ -188,9 +202,9 @@ check_role(const struct rt_args *a)
 			"no --listen)\n");
 		return -EINVAL;
 	}
-	if (a->role == RT_ROLE_STANDBY && (a->listen == NULL || a->peer)) {
-		fprintf(stderr, "--role standby needs --listen HOST:PORT (and "
-			"no --peer)\n");
+	/* A standby's --peer is where it replicates once promoted. */
+	if (a->role == RT_ROLE_STANDBY && a->listen == NULL) {
+		fprintf(stderr, "--role standby needs --listen HOST:PORT\n");
 		return -EINVAL;
 	}
 	if (a->test_kill_batch != 0 && a->role != RT_ROLE_PRIMARY) {
@@ -279,6 +293,11 @@ parse_one(int opt, const char *arg, struct rt_args *a)
 	case OPT_KEEP_INPUT:
 		a->keep_input = 1;
 		return 0;
+	case OPT_STALL:
+		return parse_ms("stall-timeout", arg, &a->stall_ms);
+	case OPT_COMMANDS:
+		a->commands = arg;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -293,6 +312,7 @@ rt_args_parse(int argc, char **argv, struct rt_args *a)
 	memset(a, 0, sizeof(*a));
 	a->replicate = RT_REPL_ANALYZED;
 	a->commit = RT_COMMIT_SYNC;
+	a->stall_ms = RT_STALL_DEFAULT_MS;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", rt_options, NULL)) != -1) {
 		if (opt == OPT_HELP) {

@@ -23,6 +23,13 @@ enum rt_test_kill_when {
 	RT_TEST_KILL_TX_RELEASED,	/* the batch's TX has left */
 };
 
+/* --stall-timeout: with sync commit a live primary sends a delta within
+ * one RX batch (tens of us here), and the standby looks at its input
+ * every 1 ms (RT_STANDBY_WAIT_MS): 2 ms is one missed look of slack.
+ * A stall alone never promotes (the daemons confirm it), so a short
+ * value costs at most a liveness check on the primary's side. */
+#define RT_STALL_DEFAULT_MS	2
+
 struct rt_args {
 	const char *mb;		/* --mb NAME */
 	const char *config;	/* --config FILE */
@@ -44,6 +51,8 @@ struct rt_args {
 	int list;		/* --list: print middleboxes and exit */
 	int quiet;		/* no final counters on stdout */
 	int keep_input;		/* --keep-input: standby keeps its RX */
+	uint64_t stall_ms;	/* --stall-timeout MS (RT_STALL_DEFAULT_MS) */
+	const char *commands;	/* --commands FILE (rt_cmd.h), or NULL */
 };
 
 /** Parses argv (after EAL's); prints usage or the bad option on stderr.

@@ -19,6 +19,8 @@
 /* Any request this side does not know gets this in its reply. */
 #define RT_CONTROL_UNKNOWN	"unknown request"
 #define RT_CONTROL_BAD		"unreadable request"
+/* Room for a command's reply message. */
+#define RT_CONTROL_TEXT_MAX	256
 
 struct rt_control {
 	int lfd;
@@ -177,6 +179,25 @@ answer_fence(struct rt_control *c, const Sa__Ha__ControlRequest *req,
 	rep->fence = fr;
 }
 
+static void
+answer_command(struct rt_control *c, const Sa__Ha__MbCommandRequest *req,
+	       Sa__Ha__ControlReply *rep, Sa__Ha__MbCommandReply *mr,
+	       Sa__Ha__Error *err, char *msg, size_t len)
+{
+	Sa__Ha__ErrorCode code = SA__HA__ERROR_CODE__ERROR_BAD_REQUEST;
+
+	if (c->ops->command == NULL || req->line == NULL) {
+		reply_error(rep, err, code, RT_CONTROL_BAD);
+		return;
+	}
+	if (c->ops->command(c->arg, req->line, mr, msg, len, &code) != 0) {
+		reply_error(rep, err, code, msg);
+		return;
+	}
+	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_MB_COMMAND;
+	rep->mb_command = mr;
+}
+
 /* @return 0, or -1 when the client must be dropped. */
 static int
 answer(struct rt_control *c, int fd, const Sa__Ha__ControlRequest *req)
@@ -187,6 +208,8 @@ answer(struct rt_control *c, int fd, const Sa__Ha__ControlRequest *req)
 	Sa__Ha__PromoteReply pr = SA__HA__PROMOTE_REPLY__INIT;
 	Sa__Ha__FenceReply fr = SA__HA__FENCE_REPLY__INIT;
 	Sa__Ha__Error err = SA__HA__ERROR__INIT;
+	Sa__Ha__MbCommandReply mr = SA__HA__MB_COMMAND_REPLY__INIT;
+	char msg[RT_CONTROL_TEXT_MAX];
 	int have_status = 0;
 	size_t len;
 	ssize_t n;
@@ -214,6 +237,10 @@ answer(struct rt_control *c, int fd, const Sa__Ha__ControlRequest *req)
 	case SA__HA__CONTROL_REQUEST__REQUEST_FENCE:
 	case SA__HA__CONTROL_REQUEST__REQUEST_DEMOTE:
 		answer_fence(c, req, &rep, &fr, &err);
+		break;
+	case SA__HA__CONTROL_REQUEST__REQUEST_MB_COMMAND:
+		answer_command(c, req->mb_command, &rep, &mr, &err, msg,
+			       sizeof(msg));
 		break;
 	default:
 		c->bad_requests++;

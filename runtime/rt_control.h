@@ -12,10 +12,14 @@
  * few syscalls every RT_CONTROL_POLL_MS.
  *
  * Requests: status, stats (the status's counters alone), promote (with
- * the epoch to take), fence (epoch, lift), demote (epoch). A record that
+ * the epoch to take), fence (epoch, lift), demote (epoch), mb_command (an
+ * operator command for the middlebox, run right away: the socket is
+ * served between batches). A record that
  * does not parse, or a request this runtime does not know, is answered
  * with an Error (ERROR_BAD_REQUEST, ERROR_UNKNOWN_REQUEST) and counted.
  */
+
+#include <stddef.h>
 
 #include "ha.pb-c.h"
 
@@ -43,6 +47,14 @@ struct rt_control_ops {
 	/** A primary fences itself for good (see DemoteRequest). */
 	int (*demote)(void *arg, Sa__Ha__FenceReply *rep, const char **why,
 		      Sa__Ha__ErrorCode *code);
+	/** Runs operator command @p line (MbCommandRequest); the message
+	 *  goes to @p msg (@p len bytes), which @p rep may point at.
+	 *  @return 0 with @p rep filled (the middlebox's own result, failed
+	 *  or not), or -errno when it was refused before the middlebox saw
+	 *  it, the reason in @p msg and *code. */
+	int (*command)(void *arg, const char *line,
+		       Sa__Ha__MbCommandReply *rep, char *msg, size_t len,
+		       Sa__Ha__ErrorCode *code);
 };
 
 /**

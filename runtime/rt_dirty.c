@@ -6,9 +6,14 @@
 
 #include "rt_dirty.h"
 
-/* A new range is merged into any of the last this many that it overlaps
- * or touches: the stores of one packet revisit the same few fields. */
-#define RT_DIRTY_MERGE_WINDOW	4
+/* Ranges already logged, by start address (struct rt_dirty_seen): the
+ * same fields of a flow are written again packet after packet, and batch
+ * after batch while async deltas coalesce (rt_primary.c); logged once,
+ * they are sorted once. Direct-mapped, multiplicative hash: a collision
+ * only logs a range twice, which collect merges. */
+#define RT_DIRTY_SEEN_BITS	12
+#define RT_DIRTY_SEEN		(1u << RT_DIRTY_SEEN_BITS)
+#define RT_DIRTY_HASH_MUL	UINT64_C(0x9e3779b97f4a7c15)
 /* Runs this long are sorted by insertion, then merged. A batch's log is a
  * few dozen ranges in hash order (flow tables), not nearly sorted: an
  * insertion sort of all of it moved n^2/4 ranges. */
@@ -18,16 +23,25 @@
 /* Notes of the runtime itself log whatever the classes. */
 #define RT_DIRTY_NOTE_CLASS	31u
 
+/* A range logged since the last reset if gen is the log's. */
+struct rt_dirty_seen {
+	uint64_t addr;
+	uint32_t len;		/* at most UINT32_MAX of it */
+	uint32_t gen;
+};
+
 struct rt_dirty {
 	uint32_t class_mask;	/* RT_DIRTY_CLASS bits; 0: off */
 	int overflow;
 	unsigned int n;
+	uint32_t gen;		/* of the log since the last reset */
 	uint64_t arena_lo;
 	uint64_t arena_len;
 	const struct rt_rmap *rmap;
 	struct rt_dirty_stats stats;
 	struct rt_range log[RT_DIRTY_LOG_MAX];
 	struct rt_range tmp[RT_DIRTY_LOG_MAX];	/* the sort's other half */
+	struct rt_dirty_seen seen[RT_DIRTY_SEEN];
 } __rte_cache_aligned;
 
 static struct rt_dirty rt_dirty;
@@ -56,34 +70,22 @@ static inline void
 log_append(struct rt_dirty *d, uint64_t addr, uint64_t len)
 {
 	uint64_t end = addr + len, e_end;
+	struct rt_dirty_seen *s;
 	struct rt_range *e;
-	unsigned int i, lo;
 
-	if (unlikely(d->n == 0))
-		goto append;
-	/* Usually a store extends the last range. */
-	e = &d->log[d->n - 1];
-	e_end = e->addr + e->len;
-	if (addr >= e->addr && addr <= e_end) {
-		if (end > e_end)
-			e->len = end - e->addr;
-		return;
-	}
-	/* Else it may overlap or touch one of the last few (the stores of a
-	 * packet revisit the same fields): their union is one contiguous
-	 * range of replicated memory. */
-	lo = d->n > RT_DIRTY_MERGE_WINDOW ? d->n - RT_DIRTY_MERGE_WINDOW : 0;
-	for (i = d->n; i > lo; i--) {
-		e = &d->log[i - 1];
+	/* Usually a store extends the last range, or falls inside it. */
+	if (likely(d->n > 0)) {
+		e = &d->log[d->n - 1];
 		e_end = e->addr + e->len;
-		if (addr <= e_end && e->addr <= end) {
-			if (addr < e->addr)
-				e->addr = addr;
-			e->len = RTE_MAX(end, e_end) - e->addr;
+		if (addr >= e->addr && addr <= e_end) {
+			if (end > e_end)
+				e->len = end - e->addr;
 			return;
 		}
 	}
-append:
+	s = &d->seen[(addr * RT_DIRTY_HASH_MUL) >> (64 - RT_DIRTY_SEEN_BITS)];
+	if (s->gen == d->gen && s->addr == addr && s->len >= len)
+		return;
 	if (unlikely(d->n == RT_DIRTY_LOG_MAX)) {
 		if (!d->overflow)
 			d->stats.overflows++;
@@ -93,6 +95,9 @@ append:
 	d->log[d->n].addr = addr;
 	d->log[d->n].len = len;
 	d->n++;
+	s->addr = addr;
+	s->len = (uint32_t)RTE_MIN(len, (uint64_t)UINT32_MAX);
+	s->gen = d->gen;
 }
 
 /* Keeps the parts of [addr, end) inside the arena and the regions. */
@@ -259,11 +264,24 @@ rt_dirty_collect(const struct rt_range **out, int *overflow)
 	return n;
 }
 
+unsigned int
+rt_dirty_pending(void)
+{
+	return rt_dirty.n;
+}
+
 void
 rt_dirty_reset(void)
 {
-	rt_dirty.n = 0;
-	rt_dirty.overflow = 0;
+	struct rt_dirty *d = &rt_dirty;
+
+	d->n = 0;
+	d->overflow = 0;
+	/* Forgets every seen range at once; at the wrap, for real. */
+	if (++d->gen == 0) {
+		memset(d->seen, 0, sizeof(d->seen));
+		d->gen = 1;
+	}
 }
 
 const struct rt_dirty_stats *

@@ -5,9 +5,13 @@
 /*
  * The batch's dirty log: what sa_dirty_hook() (instrumented stores) and
  * the runtime's own writes to replicated memory (the arena allocator,
- * rt_dirty_note) report between two batch ends. Appends are cheap (a
- * range that extends the last one is merged into it); at the batch end the
- * log is sorted and coalesced. The log is bounded: once it is full the
+ * rt_dirty_note) report between two collects: one batch, or with async
+ * commit the several batches one delta covers. Appends are cheap: a range
+ * that extends the last one (or falls inside it) is merged into it, and
+ * a range already logged since the reset with the same start and at
+ * least its length is not logged again (a small direct-mapped table of
+ * start addresses: a flow's fields written packet after packet); at
+ * collect the log is sorted and coalesced. The log is bounded: once it is full the
  * batch is marked overflowed and the sender replicates everything instead.
  * Ranges outside the arena and the manifest regions are ignored, ranges
  * partly outside are clipped; both are counted. One log per process: the
@@ -83,6 +87,9 @@ void rt_dirty_note(const void *addr, uint64_t len);
  * overflowed, in which case the ranges are incomplete.
  */
 unsigned int rt_dirty_collect(const struct rt_range **out, int *overflow);
+
+/** Ranges logged since the last reset (before coalescing). */
+unsigned int rt_dirty_pending(void);
 
 /** Empties the log: the next batch starts. */
 void rt_dirty_reset(void);

@@ -169,20 +169,29 @@ rx_arm(struct rt_loop *l, unsigned int arm)
 		return 0;
 	l->stats->rx_bursts++;
 	l->stats->rx[arm] += nb;
+	/* Replicated: the last packet names the batch's input (before the
+	 * middlebox rewrites it), for a standby that keeps its own. */
+	if (l->repl != NULL)
+		l->marker = rt_loop_pkt_marker(pkts[nb - 1]);
 	rt_loop_process_burst(l, pkts, nb, arm);
 	return nb;
 }
 
+/* The packets are input packets l->input_count ... + nb - 1: a command
+ * scheduled among them runs right before its packet (rt_cmd.h). */
 void
 rt_loop_process_burst(struct rt_loop *l, struct rte_mbuf **pkts, uint16_t nb,
 		      unsigned int arm)
 {
 	uint8_t tag = l->conf->two_armed ? (uint8_t)arm : SA_ARM_ANY;
+	int cmds = unlikely(l->next_cmd_at < l->input_count + nb);
 	uint16_t i;
 
 	for (i = 0; i < nb; i++) {
 		if (i + 1 < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (unlikely(cmds) && l->next_cmd_at <= l->input_count + i)
+			rt_loop_cmd_due(l, l->input_count + i);
 		process_one(l, pkts[i], arm, tag);
 	}
 }
@@ -218,6 +227,8 @@ loop_init(struct rt_loop *l, const struct rt_loop_params *p)
 	l->args = p->args;
 	l->repl = p->repl;
 	l->ctl = p->ctl;
+	l->cmds = p->cmds;
+	l->next_cmd_at = UINT64_MAX;
 	l->quit = p->quit;
 	l->hz = rte_get_tsc_hz();
 	l->n_rx_arms = p->conf->two_armed ? SA_ARM_COUNT : 1;
@@ -242,16 +253,17 @@ loop_init(struct rt_loop *l, const struct rt_loop_params *p)
 static unsigned int
 rx_batch(struct rt_loop *l, uint64_t now)
 {
-	unsigned int a, got = 0;
+	unsigned int a, n, got = 0;
 
 	if (l->repl != NULL && rt_loop_repl_pre_rx(l, now) < 0)
 		return 0;
-	for (a = 0; a < l->n_rx_arms; a++)
-		got += rx_arm(l, a);
-	if (got != 0 && l->repl != NULL) {
-		l->input_count += got;
-		rt_loop_repl_batch_end(l);
+	for (a = 0; a < l->n_rx_arms; a++) {
+		n = rx_arm(l, a);
+		got += n;
+		l->input_count += n;
 	}
+	if (got != 0 && l->repl != NULL)
+		rt_loop_repl_batch_end(l);
 	return got;
 }
 
@@ -326,8 +338,10 @@ rt_loop_run(const struct rt_loop_params *p)
 		rt_loop_ha_init(&l);
 	rt_loop_await_standby(&l);
 	if (l.repl == NULL || rt_repl_role(l.repl) != RT_ROLE_STANDBY) {
+		rt_loop_cmd_start(&l);
 		datapath(&l, idle_tsc, rte_rdtsc());
 	} else if (rt_loop_standby(&l)) {
+		rt_loop_cmd_start(&l);
 		rt_loop_ha_promoted(&l);
 		datapath(&l, idle_tsc, rte_rdtsc());
 	}

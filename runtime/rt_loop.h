@@ -20,6 +20,7 @@
 
 struct rt_repl;
 struct rt_control;
+struct rt_cmd_sched;
 
 struct rt_loop_params {
 	struct sa_ctx *ctx;
@@ -28,6 +29,7 @@ struct rt_loop_params {
 	volatile bool *quit;
 	struct rt_repl *repl;		/* NULL: solo */
 	struct rt_control *ctl;		/* NULL: none */
+	struct rt_cmd_sched *cmds;	/* --commands, or NULL */
 };
 
 /** @return 0, or -errno if TX buffers cannot be set up or the trace clock

@@ -10,9 +10,11 @@
 
 /* At most this many kept packets, and at most half the mbuf pool, so the
  * standby's RX never starves for mbufs. */
-#define RT_KEEP_MAX		8192u
+#define RT_KEEP_MAX		32768u
 /* RX bursts per arm per keep poll: drains a full af_packet ring. */
 #define RT_KEEP_BURSTS		16
+#define RT_MS_PER_S		1000ULL
+#define RT_US_PER_S		1000000ULL
 
 static void
 keep_free_cb(void *pkt)
@@ -35,6 +37,7 @@ rt_loop_ha_init(struct rt_loop *l)
 		return ret;
 	}
 	l->ha.keeping = 1;
+	l->ha.stall_tsc = l->args->stall_ms * l->hz / RT_MS_PER_S;
 	return 0;
 }
 
@@ -46,16 +49,14 @@ rt_loop_ha_fini(struct rt_loop *l)
 	l->ha.keeping = 0;
 }
 
-void
-rt_loop_keep_poll(struct rt_loop *l)
+/* Everything waiting on every arm into the keep, stamped now. */
+static void
+keep_rx(struct rt_loop *l, uint64_t now)
 {
 	struct rte_mbuf *pkts[RT_BURST_MAX];
-	struct rt_repl_status rs;
 	unsigned int a, b;
 	uint16_t nb, i;
 
-	if (!l->ha.keeping)
-		return;
 	for (a = 0; a < l->n_rx_arms; a++) {
 		const struct rt_arm_conf *ac = &l->conf->arm[a];
 
@@ -66,11 +67,46 @@ rt_loop_keep_poll(struct rt_loop *l)
 				break;
 			l->stats->rx[a] += nb;
 			for (i = 0; i < nb; i++)
-				rt_rxkeep_push(&l->ha.keep, pkts[i], a);
+				rt_rxkeep_push(&l->ha.keep, pkts[i], a,
+					       rt_loop_pkt_marker(pkts[i]), now);
 		}
 	}
+}
+
+/* Kept input older than the stall timeout, and no batch applied for as
+ * long: both must hold (a delta may overtake the input it covers). */
+static void
+stall_update(struct rt_loop *l, const struct rt_repl_status *rs,
+	     uint64_t now)
+{
+	uint64_t oldest = rt_rxkeep_oldest(&l->ha.keep), since;
+
+	if (oldest == 0 || rs->sync != RT_SYNC_SYNCED) {
+		l->ha.stall_us = 0;
+		return;
+	}
+	since = RTE_MAX(oldest, rs->applied_tsc);
+	if (now <= since || now - since < l->ha.stall_tsc) {
+		l->ha.stall_us = 0;
+		return;
+	}
+	if (l->ha.stall_us == 0)
+		l->ha.stalls++;
+	l->ha.stall_us = RTE_MAX((now - since) * RT_US_PER_S / l->hz, 1ULL);
+}
+
+void
+rt_loop_keep_poll(struct rt_loop *l)
+{
+	struct rt_repl_status rs;
+	uint64_t now = rte_rdtsc();
+
+	if (!l->ha.keeping)
+		return;
+	keep_rx(l, now);
 	rt_repl_status(l->repl, &rs);
-	rt_rxkeep_trim(&l->ha.keep, rs.input_count);
+	rt_rxkeep_cover(&l->ha.keep, rs.input_count, rs.input_marker);
+	stall_update(l, &rs, now);
 }
 
 void
@@ -78,20 +114,25 @@ rt_loop_ha_promoted(struct rt_loop *l)
 {
 	struct rte_mbuf *pkts[RT_BURST_MAX];
 	unsigned int arm, cur = 0;
-	uint64_t index, first = 0;
+	uint64_t index, first = UINT64_MAX;
 	uint16_t n = 0;
 	struct rte_mbuf *m;
 
 	l->ha.fenced = 0;
+	l->ha.stall_us = 0;
 	if (!l->ha.keeping)
 		return;
-	/* The kept packets the applied state does not cover, in RX order,
-	 * in bursts of one arm each, as the primary would have. */
-	rt_rxkeep_trim(&l->ha.keep, l->input_count);
+	/* What reached the ring since the last look, then the kept packets
+	 * after the last one the applied state covers, in RX order, in
+	 * bursts of one arm each, as the primary would have. */
+	keep_rx(l, rte_rdtsc());
+	rt_rxkeep_cover(&l->ha.keep, l->input_count, l->marker);
+	l->ha.align = rt_rxkeep_resume(&l->ha.keep);
 	for (;;) {
 		m = rt_rxkeep_pop(&l->ha.keep, &arm, &index);
 		if (n > 0 && (m == NULL || arm != cur ||
 			      n == l->conf->burst)) {
+			l->marker = rt_loop_pkt_marker(pkts[n - 1]);
 			rt_loop_process_burst(l, pkts, n, cur);
 			l->input_count += n;
 			l->ha.replayed += n;
@@ -100,7 +141,7 @@ rt_loop_ha_promoted(struct rt_loop *l)
 		}
 		if (m == NULL)
 			break;
-		if (n == 0 && first == 0)
+		if (first == UINT64_MAX)
 			first = index;
 		cur = arm;
 		pkts[n++] = m;
@@ -108,8 +149,13 @@ rt_loop_ha_promoted(struct rt_loop *l)
 	rt_loop_tx_drain(l);
 	rt_loop_ha_fini(l);
 	RT_LOG(NOTICE, "takeover: processed %" PRIu64 " kept input packets "
-	       "from packet %" PRIu64 "; %" PRIu64 " lost to keep overflow\n",
-	       l->ha.replayed, first, l->ha.keep.overflows);
+	       "from RX index %" PRIu64 ", aligned by %s; %" PRIu64 " lost to "
+	       "keep overflow\n", l->ha.replayed, first,
+	       l->ha.align == RT_RXKEEP_ALIGN_MARKER ? "input marker" :
+	       l->ha.align == RT_RXKEEP_ALIGN_COUNT ?
+	       "count from the last marker found (marker missing)" :
+	       "nothing (no marker ever matched: all kept input)",
+	       l->ha.keep.overflows);
 }
 
 void
@@ -227,7 +273,11 @@ rt_loop_ha_status(struct rt_loop *l, Sa__Ha__Status *st,
 	st->demoted = l->ha.demoted;
 	st->epoch_seen = l->ha.epoch_seen;
 	st->rx_kept = l->ha.keeping ? rt_rxkeep_count(&l->ha.keep) : 0;
+	st->stall_us = l->ha.stall_us;
 	fn(arg, "ha.tx_fenced", l->ha.tx_fenced);
+	fn(arg, "ha.stalls", l->ha.stalls);
+	fn(arg, "ha.markers_matched", l->ha.keep.matched);
+	fn(arg, "ha.marker_fallbacks", l->ha.keep.fallbacks);
 	fn(arg, "ha.rx_kept", st->rx_kept);
 	fn(arg, "ha.keep_overflows", l->ha.keep.overflows);
 	fn(arg, "ha.replayed", l->ha.replayed);

@@ -7,6 +7,7 @@
 
 #include <rte_ethdev.h>
 
+#include "rt_cmd.h"
 #include "rt_commit.h"
 #include "rt_control.h"
 #include "rt_loop.h"
@@ -30,6 +31,7 @@ struct rt_loop {
 	struct rt_repl *repl;		/* NULL: solo */
 	struct rt_control *ctl;		/* NULL: no control socket */
 	uint64_t input_count;		/* packets received, all arms */
+	uint64_t marker;		/* of the last packet received */
 	uint64_t clock_off_ns;		/* TSC clock: continues a primary's */
 	int ts_offset;
 	uint64_t ts_flag;
@@ -42,6 +44,8 @@ struct rt_loop {
 	uint64_t end_tsc;
 	volatile bool *quit;
 	struct rt_loop_ha ha;		/* fence, epochs, kept input */
+	struct rt_cmd_sched *cmds;	/* --commands, or NULL */
+	uint64_t next_cmd_at;		/* its next position, or UINT64_MAX */
 } __rte_cache_aligned;
 
 static inline uint64_t
@@ -57,6 +61,18 @@ void rt_loop_tx_cb(void *arg, struct rte_mbuf *m, unsigned int arm);
 /** process() for @p nb packets received on @p arm, in order. */
 void rt_loop_process_burst(struct rt_loop *l, struct rte_mbuf **pkts,
 			   uint16_t nb, unsigned int arm);
+
+/* rt_loop_cmd.c */
+/** Runs the scheduled commands of positions up to @p pos. */
+void rt_loop_cmd_due(struct rt_loop *l, uint64_t pos);
+/** Before the datapath runs: skips what a promoted standby's state
+ *  covers, arms the schedule. */
+void rt_loop_cmd_start(struct rt_loop *l);
+/** Standby: runs replicated commands through the middlebox. */
+void rt_loop_cmd_attach(struct rt_loop *l);
+int rt_loop_command_cb(void *arg, const char *line,
+		       Sa__Ha__MbCommandReply *rep, char *msg, size_t len,
+		       Sa__Ha__ErrorCode *code);
 
 /* rt_loop_repl.c */
 void rt_loop_repl_start(struct rt_loop *l);

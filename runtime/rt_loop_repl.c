@@ -43,6 +43,7 @@ static const struct rt_control_ops rt_loop_control_ops = {
 	.epoch = rt_loop_epoch_cb,	/* rt_loop_ha.c */
 	.fence = rt_loop_fence_cb,
 	.demote = rt_loop_demote_cb,
+	.command = rt_loop_command_cb,	/* rt_loop_cmd.c */
 };
 
 /*
@@ -129,6 +130,8 @@ kill_batch_end(struct rt_loop *l)
 	m->alerts = l->stats->alerts;
 	if (++rt_kill.batches != l->args->test_kill_batch)
 		return;
+	/* Batch B's own delta, not a later one's (async coalesces). */
+	rt_repl_delta_now(l->repl);
 	rt_repl_status(l->repl, &rs);
 	rt_kill.seq = rs.seq;
 	if (l->args->test_kill_when == RT_TEST_KILL_DELTA_SENT) {
@@ -153,6 +156,7 @@ rt_loop_repl_start(struct rt_loop *l)
 			  rte_rdtsc() : UINT64_MAX;
 	if (l->repl != NULL)
 		rt_repl_set_tx(l->repl, rt_loop_tx_cb, l);
+	rt_loop_cmd_attach(l);
 	if (l->ctl != NULL)
 		rt_control_attach(l->ctl, &rt_loop_control_ops, l);
 }
@@ -227,6 +231,7 @@ rt_loop_repl_pre_rx(struct rt_loop *l, uint64_t now)
 void
 rt_loop_repl_batch_end(struct rt_loop *l)
 {
+	rt_repl_set_marker(l->repl, l->marker);
 	rt_repl_batch_end(l->repl, l->input_count, l->ctx->now_ns);
 	l->hold = NULL;
 	if (unlikely(l->args->test_kill_batch != 0))
@@ -302,6 +307,7 @@ promote_cb(void *arg, Sa__Ha__PromoteReply *rep, const char **why,
 	}
 	adopt_clock(l, &p);
 	l->input_count = p.input_count;
+	l->marker = p.input_marker;	/* where the kept input resumes */
 	rep->epoch = p.epoch;
 	rep->input_count = p.input_count;
 	return 0;

@@ -26,6 +26,15 @@
  * its time in the kernel, and nothing waits for these acks. */
 #define RT_SEND_BATCH_BYTES	(64u << 10)
 #define RT_ASYNC_FLUSH_US	1000
+/* Async commit also lets consecutive batches share one delta: their
+ * dirty ranges accumulate and are packed at a later batch end (so the
+ * delta is still the state between two batches), one MAC and one frame
+ * for them all, a range written by several of them packed once. A delta
+ * is cut once this many batches wait, the first of them waited
+ * RT_ASYNC_FLUSH_US, the dirty log is half full, or an operator command
+ * waits: the standby's state lags as long as the queued deltas did
+ * before. */
+#define RT_ASYNC_COALESCE_MAX	64u
 #define RT_US_PER_S		1000000
 /* Past this much unsent, the datapath waits for the socket: a primary
  * cannot outrun its replication stream for long. */
@@ -185,11 +194,14 @@ put_delta(struct rt_repl *r, int more, unsigned int n_dig)
 	d.seq = r->seq + 1;
 	d.input_count = r->input_count;
 	d.clock_ns = r->clock_ns;
+	d.input_marker = r->input_marker;
 	d.ranges.data = r->enc->blob;
 	d.ranges.len = r->enc->blob_len;
 	d.more = more;
 	d.n_digests = more ? 0 : n_dig;
 	d.digests = r->enc->digp;
+	d.n_commands = more ? 0 : r->cmds.n;	/* run before the ranges */
+	d.commands = r->cmds.ptr;
 	return rt_chan_put_msg(&r->chan, &r->auth, RT_MSG_DELTA, &d.base);
 }
 
@@ -206,6 +218,7 @@ put_chunk(struct rt_repl *r, unsigned int index, unsigned int count)
 	c.ranges.len = r->enc->blob_len;
 	c.input_count = r->input_count;
 	c.clock_ns = r->clock_ns;
+	c.input_marker = r->input_marker;
 	return rt_chan_put_msg(&r->chan, &r->auth, RT_MSG_SNAPSHOT, &c.base);
 }
 
@@ -283,6 +296,8 @@ send_snapshot(struct rt_repl *r)
 	r->stats->snapshots++;
 	r->mode.ops->reset(&r->mode);
 	rt_dirty_reset();
+	r->coalesced = 0;
+	r->cmds.n = 0;		/* what they did is in the snapshot */
 	RT_LOG(INFO, "standby %s: sending a snapshot of %" PRIu64 " bytes "
 	       "(frames %" PRIu32 "..%" PRIu32 ")\n", r->conf.addr_text,
 	       r->stats->snapshot_bytes, r->acked + 1, r->seq);
@@ -317,22 +332,30 @@ send_policy(struct rt_repl *r, int pipeline_idle)
 		drop_standby(r, "connection lost while sending");
 }
 
-void
-rt_primary_batch_end(struct rt_repl *r, uint64_t input_count,
-		     uint64_t clock_ns)
+/* Async: whether the batch just ended leaves its state to a later
+ * delta (RT_ASYNC_COALESCE_MAX). */
+static int
+delta_waits(struct rt_repl *r)
+{
+	if (r->conf.commit != RT_COMMIT_ASYNC)
+		return 0;
+	if (r->coalesced++ == 0)
+		r->coalesce_since_tsc = r->now_tsc;
+	return r->coalesced < RT_ASYNC_COALESCE_MAX && r->cmds.n == 0 &&
+	       r->now_tsc - r->coalesce_since_tsc < r->async_flush_tsc &&
+	       rt_dirty_pending() < RT_DIRTY_LOG_MAX / 2;
+}
+
+/* The delta of the batches ended since the last one, packed from live
+ * memory now, between two batches. */
+static void
+send_delta(struct rt_repl *r)
 {
 	const struct rt_range *rg;
 	unsigned int n, n_dig = 0;
 	int all = 0, ret, idle;
 
-	r->input_count = input_count;
-	r->clock_ns = clock_ns;
-	if (r->sess != RT_SESS_UP) {
-		/* No standby: keep the hook log from filling up; the next
-		 * session starts with a snapshot anyway. */
-		rt_dirty_reset();
-		return;
-	}
+	r->coalesced = 0;
 	n = r->mode.ops->collect(&r->mode, &rg, &all);
 	if (all) {
 		rg = all_spans(r, &n);
@@ -341,11 +364,12 @@ rt_primary_batch_end(struct rt_repl *r, uint64_t input_count,
 	if (r->conf.verify)
 		n_dig = make_digests(r);
 	ret = send_ranges(r, 0, rg, n, n_dig);
+	r->stats->commands += ret < 0 ? 0 : r->cmds.n;
+	r->cmds.n = 0;
 	if (ret < 0) {
 		drop_standby(r, "cannot queue a delta");
 		return;
 	}
-	r->stats->batches++;
 	idle = rt_commit_waiting(r->commit) == 0;
 	if (r->holding) {
 		rt_commit_seal(r->commit, r->seq);
@@ -353,6 +377,25 @@ rt_primary_batch_end(struct rt_repl *r, uint64_t input_count,
 		r->holding = 0;
 	}
 	send_policy(r, idle);
+}
+
+void
+rt_primary_batch_end(struct rt_repl *r, uint64_t input_count,
+		     uint64_t clock_ns)
+{
+	r->input_count = input_count;
+	r->clock_ns = clock_ns;
+	if (r->sess != RT_SESS_UP) {
+		/* No standby: keep the hook log from filling up; the next
+		 * session starts with a snapshot anyway. */
+		rt_dirty_reset();
+		r->cmds.n = 0;
+		r->coalesced = 0;
+		return;
+	}
+	r->stats->batches++;
+	if (!delta_waits(r))
+		send_delta(r);
 }
 
 static int
@@ -511,6 +554,10 @@ rt_primary_poll(struct rt_repl *r, int wait_ms)
 	r->released = 0;
 	if (r->sess == RT_SESS_DOWN || r->sess == RT_SESS_CONNECTING)
 		try_connect(r);
+	/* Traffic paused: coalesced batches do not wait for the next. */
+	if (r->coalesced > 0 &&
+	    r->now_tsc - r->coalesce_since_tsc >= r->async_flush_tsc)
+		rt_primary_delta_now(r);
 	if ((r->sess == RT_SESS_HELLO || r->sess == RT_SESS_UP) &&
 	    exchange_due(r, wait_ms))
 		exchange(r, wait_ms);
@@ -521,6 +568,13 @@ rt_primary_poll(struct rt_repl *r, int wait_ms)
 	}
 	released = rt_commit_release(r->commit, r->acked, r->tx, r->tx_arg);
 	return r->released + released;
+}
+
+void
+rt_primary_delta_now(struct rt_repl *r)
+{
+	if (r->sess == RT_SESS_UP && r->coalesced > 0)
+		send_delta(r);
 }
 
 int

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@
 #define RT_REJECT_LOG_MAX	20
 #define RT_SHUTDOWN_WAIT_MS	1
 #define RT_NS_PER_MS		1000000ULL
+/* Commands a fresh command log has room for. */
+#define RT_CMD_LOG_MIN		8
 
 static unsigned int rt_rejects_logged;
 
@@ -90,6 +93,9 @@ rt_repl_free(struct rt_repl *r)
 		return;
 	rt_primary_fini(r);
 	rt_standby_fini(r);
+	free(r->cmds.cmd);
+	free(r->cmds.ptr);
+	free(r->cmds.line);
 	rt_chan_fini(&r->chan);
 	rt_wire_auth_fini(&r->auth);
 	free(r);
@@ -132,6 +138,70 @@ rt_repl_batch_end(struct rt_repl *r, uint64_t input_count, uint64_t clock_ns)
 }
 
 int
+rt_repl_command_room(const struct rt_repl *r)
+{
+	return r->cmds.n < RT_CMD_BATCH_MAX;
+}
+
+static int
+cmd_log_grow(struct rt_cmd_log *c)
+{
+	unsigned int cap = c->cap ? 2 * c->cap : RT_CMD_LOG_MIN, i;
+	void *p;
+
+	if (cap > RT_CMD_BATCH_MAX)
+		return -ENOMEM;
+	p = realloc(c->cmd, cap * sizeof(*c->cmd));
+	if (p != NULL)
+		c->cmd = p;
+	p = p == NULL ? NULL : realloc(c->ptr, cap * sizeof(*c->ptr));
+	if (p != NULL)
+		c->ptr = p;
+	p = p == NULL ? NULL : realloc(c->line, cap * sizeof(*c->line));
+	if (p == NULL)
+		return -ENOMEM;
+	c->line = p;
+	c->cap = cap;
+	/* The arrays may have moved: point the entries again. */
+	for (i = 0; i < c->n; i++) {
+		c->cmd[i].line = c->line[i];
+		c->ptr[i] = &c->cmd[i];
+	}
+	return 0;
+}
+
+int
+rt_repl_command(struct rt_repl *r, uint64_t input_count, const char *line)
+{
+	struct rt_cmd_log *c = &r->cmds;
+	unsigned int i;
+
+	if (r->role != RT_ROLE_PRIMARY || r->sess != RT_SESS_UP)
+		return 0;
+	if (c->n == c->cap && cmd_log_grow(c) < 0)
+		return -ENOMEM;
+	i = c->n++;
+	snprintf(c->line[i], sizeof(c->line[i]), "%s", line);
+	sa__repl__command__init(&c->cmd[i]);
+	c->cmd[i].input_count = input_count;
+	c->cmd[i].line = c->line[i];
+	c->ptr[i] = &c->cmd[i];
+	return 0;
+}
+
+void
+rt_repl_set_command(struct rt_repl *r, rt_apply_cmd_fn fn, void *arg)
+{
+	rt_apply_set_command(&r->apply, fn, arg);
+}
+
+void
+rt_repl_set_marker(struct rt_repl *r, uint64_t marker)
+{
+	r->input_marker = marker;
+}
+
+int
 rt_repl_synced(const struct rt_repl *r)
 {
 	return r->sess == RT_SESS_UP && r->sync == RT_SYNC_SYNCED;
@@ -162,6 +232,13 @@ rt_repl_poll(struct rt_repl *r, uint64_t now_tsc, int wait_ms)
 	return rt_primary_poll(r, wait_ms);
 }
 
+void
+rt_repl_delta_now(struct rt_repl *r)
+{
+	if (r->role == RT_ROLE_PRIMARY && r->commit != NULL)
+		rt_primary_delta_now(r);
+}
+
 int
 rt_repl_flush(struct rt_repl *r, int wait_ms)
 {
@@ -171,6 +248,7 @@ rt_repl_flush(struct rt_repl *r, int wait_ms)
 
 	if (r->sess != RT_SESS_UP)
 		return 0;
+	rt_repl_delta_now(r);
 	while ((ret = rt_chan_flush(&r->chan)) == -EAGAIN &&
 	       rte_rdtsc() < end)
 		rt_chan_wait(&r->chan, 1, RT_SHUTDOWN_WAIT_MS);
@@ -187,9 +265,12 @@ rt_repl_shutdown(struct rt_repl *r)
 	while (r->commit != NULL && rt_commit_waiting(r->commit) > 0 &&
 	       r->sess == RT_SESS_UP && rte_rdtsc() < end)
 		rt_repl_poll(r, rte_rdtsc(), RT_SHUTDOWN_WAIT_MS);
-	/* Async deltas still queued leave now (best effort). */
-	if (r->role == RT_ROLE_PRIMARY && r->sess == RT_SESS_UP)
+	/* Async deltas still queued, and the coalesced batches' one, leave
+	 * now (best effort). */
+	if (r->role == RT_ROLE_PRIMARY && r->sess == RT_SESS_UP) {
+		rt_repl_delta_now(r);
 		rt_chan_flush(&r->chan);
+	}
 }
 
 int
@@ -217,11 +298,14 @@ rt_repl_status(const struct rt_repl *r, struct rt_repl_status *st)
 		st->seq = r->apply.seq;
 		st->acked = r->apply.done_seq;
 		st->input_count = r->apply.input_count;
+		st->input_marker = r->apply.input_marker;
+		st->applied_tsc = r->apply_tsc;
 		st->sync = r->apply.sync;
 	} else {
 		st->seq = r->seq;
 		st->acked = r->acked;
 		st->input_count = r->input_count;
+		st->input_marker = r->input_marker;
 		st->sync = r->sync;
 	}
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "rt_apply.h"
 #include "rt_commit.h"
 #include "rt_ident.h"
 #include "rt_mode.h"
@@ -43,6 +44,12 @@ struct rt_repl_conf {
 	uint64_t ack_timeout_ns;	/* [replication] ack_timeout */
 	uint64_t reconnect_ns;		/* [replication] reconnect */
 	uint64_t epoch;			/* starting epoch (in memory) */
+	/* Standby: where to replicate once promoted (--peer beside
+	 * --listen: the other node's listen address, so the pair fails
+	 * back); NULL: a promoted standby runs alone. */
+	const char *promote_addr_text;
+	struct sockaddr_storage promote_addr;
+	socklen_t promote_addr_len;
 };
 
 struct rt_repl;
@@ -79,6 +86,26 @@ int rt_repl_batch_begin(struct rt_repl *r, struct rt_commit_batch **hold);
 void rt_repl_batch_end(struct rt_repl *r, uint64_t input_count,
 		       uint64_t clock_ns);
 
+/**
+ * Primary: operator command @p line succeeded at input position
+ * @p input_count; it goes to the standby with the next delta (without a
+ * session it is dropped: the next session starts with a snapshot).
+ * Call rt_repl_command_room() before running the command.
+ * @return 0, or -ENOMEM.
+ */
+int rt_repl_command(struct rt_repl *r, uint64_t input_count,
+		    const char *line);
+
+/** Primary: whether one more command fits the next delta. */
+int rt_repl_command_room(const struct rt_repl *r);
+
+/** Standby: how the replicated commands are run (rt_apply). */
+void rt_repl_set_command(struct rt_repl *r, rt_apply_cmd_fn fn, void *arg);
+
+/** The input marker of the last packet received (rt_loop_pkt_marker),
+ *  carried by the next StateDelta or snapshot. */
+void rt_repl_set_marker(struct rt_repl *r, uint64_t marker);
+
 /** True once the primary's standby is synced (the session is up and the
  *  snapshot acknowledged). */
 int rt_repl_synced(const struct rt_repl *r);
@@ -95,8 +122,13 @@ int rt_repl_urgent(const struct rt_repl *r);
  */
 unsigned int rt_repl_poll(struct rt_repl *r, uint64_t now_tsc, int wait_ms);
 
+/** Async commit: the batches whose state waits for a later delta (see
+ *  README, Replication) get it now; nothing else leaves. */
+void rt_repl_delta_now(struct rt_repl *r);
+
 /**
- * Puts every queued frame on the socket now, waiting up to @p wait_ms for
+ * Puts every queued frame on the socket now (the coalesced batches' delta
+ * included), waiting up to @p wait_ms for
  * room; reads nothing, so no ack is taken and nothing is released (the
  * --test-kill-at-batch hook: a delta sent, its TX still held).
  * @return 0 when nothing is left queued, -EAGAIN, or -errno.
@@ -112,6 +144,7 @@ struct rt_promotion {
 	uint64_t input_count;	/* of the last batch applied */
 	uint64_t clock_ns;	/* the primary's clock then */
 	uint64_t clock_tsc;	/* local TSC when it was applied */
+	uint64_t input_marker;	/* its StateDelta.input_marker */
 };
 
 /**
@@ -135,6 +168,8 @@ struct rt_repl_status {
 	uint64_t input_count;
 	int sync;		/* enum rt_sync */
 	int connected;
+	uint64_t input_marker;	/* of input_count's last packet */
+	uint64_t applied_tsc;	/* standby: TSC of the last batch applied */
 };
 
 void rt_repl_status(const struct rt_repl *r, struct rt_repl_status *st);

@@ -9,6 +9,7 @@
 
 #include "rt_apply.h"
 #include "rt_chan.h"
+#include "rt_cmd.h"
 #include "rt_ranges.h"
 #include "rt_repl.h"
 #include "rt_wire.h"
@@ -38,6 +39,16 @@ struct rt_enc {
 	unsigned int cap_spans;
 };
 
+/* Primary: the operator commands run since the last delta, sent with
+ * the next (proto/replication.proto, COMMANDS). */
+struct rt_cmd_log {
+	Sa__Repl__Command *cmd;
+	Sa__Repl__Command **ptr;
+	char (*line)[RT_CMD_LINE_MAX];
+	unsigned int n;
+	unsigned int cap;
+};
+
 struct rt_repl {
 	struct rt_repl_conf conf;
 	enum rt_role role;
@@ -57,10 +68,14 @@ struct rt_repl {
 	uint64_t next_connect_tsc;
 	uint64_t exchanged_tsc;		/* primary: last flush and read */
 	uint64_t async_flush_tsc;	/* RT_ASYNC_FLUSH_US in TSC */
+	unsigned int coalesced;		/* async: batches since the last
+					 * delta, whose state waits for the
+					 * next */
+	uint64_t coalesce_since_tsc;	/* end of the first of them */
 	unsigned int refusals_logged;
 	unsigned int last_refusal;	/* enum rt_refuse */
 	/* Primary (export). */
-	int may_connect;		/* 0 after a promotion */
+	int may_connect;		/* 1 once the export side is set up */
 	enum rt_sync sync;		/* of our standby */
 	struct rt_mode mode;
 	struct rt_commit *commit;
@@ -73,8 +88,10 @@ struct rt_repl {
 	uint32_t snapshot_seq;		/* last frame of the snapshot */
 	uint64_t input_count;
 	uint64_t clock_ns;
+	uint64_t input_marker;		/* of the last packet received */
 	uint64_t peer_mismatches;	/* reported in acks */
 	struct rt_enc *enc;
+	struct rt_cmd_log cmds;
 	/* Standby (import). */
 	struct rt_apply apply;
 	uint64_t apply_tsc;		/* when the last batch was applied */
@@ -96,6 +113,7 @@ void rt_primary_fini(struct rt_repl *r);
 void rt_primary_batch_end(struct rt_repl *r, uint64_t input_count,
 			  uint64_t clock_ns);
 unsigned int rt_primary_poll(struct rt_repl *r, int wait_ms);
+void rt_primary_delta_now(struct rt_repl *r);
 
 /* rt_standby.c */
 int rt_standby_init(struct rt_repl *r);

@@ -35,6 +35,7 @@
 	X(dirty_pages)							\
 	X(verify_checked)	/* digests compared (standby) */	\
 	X(verify_mismatches)						\
+	X(commands)		/* operator commands sent / run */	\
 	X(promotions)							\
 	X(busy_refused)		/* a second primary while one is served */
 

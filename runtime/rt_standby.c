@@ -136,6 +136,28 @@ rt_standby_poll(struct rt_repl *r, int wait_ms)
 		end_session(r, "no Hello");
 }
 
+/* A promoted standby replicates to the other node once that returns as a
+ * standby (fail-back), when it was given its address; else it runs
+ * alone. Its first session starts with a snapshot, as any primary's. */
+static void
+export_side(struct rt_repl *r)
+{
+	int ret;
+
+	if (r->conf.promote_addr_text == NULL)
+		return;
+	r->conf.addr = r->conf.promote_addr;
+	r->conf.addr_len = r->conf.promote_addr_len;
+	r->conf.addr_text = r->conf.promote_addr_text;
+	ret = rt_primary_init(r);
+	if (ret < 0) {
+		RT_LOG(ERR, "promoted: cannot replicate to %s: %s; running "
+		       "alone\n", r->conf.addr_text, strerror(-ret));
+		rt_primary_fini(r);
+		r->may_connect = 0;
+	}
+}
+
 int
 rt_standby_promote(struct rt_repl *r, struct rt_promotion *p,
 		   const char **why)
@@ -163,8 +185,12 @@ rt_standby_promote(struct rt_repl *r, struct rt_promotion *p,
 	p->input_count = r->apply.input_count;
 	p->clock_ns = r->apply.clock_ns;
 	p->clock_tsc = r->apply_tsc;
+	p->input_marker = r->apply.input_marker;
+	r->input_count = p->input_count;
+	r->input_marker = p->input_marker;
 	RT_LOG(NOTICE, "promoted to primary: epoch %" PRIu64 ", state as of "
 	       "input packet %" PRIu64 "\n", r->epoch, p->input_count);
+	export_side(r);
 	return 0;
 }
 

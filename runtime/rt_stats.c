@@ -85,6 +85,9 @@ rt_stats_visit(const struct rt_stats *s, const struct sa_middlebox *mb,
 	fn(arg, "rx_no_timestamp", s->rx_no_timestamp);
 	fn(arg, "rx_bursts", s->rx_bursts);
 	fn(arg, "logs_suppressed", s->logs_suppressed);
+	fn(arg, "commands.run", s->cmds_run);
+	fn(arg, "commands.failed", s->cmds_failed);
+	fn(arg, "commands.skipped", s->cmds_skipped);
 	if (s->arena != NULL) {
 		fn(arg, "arena.used", rt_arena_used(s->arena));
 		fn(arg, "arena.in_use", rt_arena_in_use(s->arena));

@@ -35,6 +35,9 @@ struct rt_stats {
 	uint64_t ticks;
 	uint64_t rx_no_timestamp;	/* --clock trace: time did not move */
 	uint64_t logs_suppressed;
+	uint64_t cmds_run;		/* operator commands that succeeded */
+	uint64_t cmds_failed;		/* refused, or failed in the mb */
+	uint64_t cmds_skipped;		/* scheduled, covered by replication */
 	uint64_t start_tsc;
 	uint64_t end_tsc;
 	const struct rt_arena *arena;	/* its usage is reported */

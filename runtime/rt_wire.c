@@ -5,9 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/params.h>
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
@@ -33,51 +31,93 @@ rt_reject_name(unsigned int r)
 	return r < RT_REJECT_COUNT ? rt_reject_names[r] : "?";
 }
 
-static EVP_MAC_CTX *
-hmac_new(const uint8_t *key, size_t len)
-{
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-						 (char *)"SHA256", 0),
-		OSSL_PARAM_construct_end(),
-	};
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *ctx = NULL;
+/* RFC 2104 pads, and SHA-256's block: longer keys would be hashed first
+ * (ours are RT_WIRE_KEY_LEN or a MAC, both shorter). */
+#define RT_HMAC_IPAD		0x36
+#define RT_HMAC_OPAD		0x5c
+#define RT_SHA256_BLOCK		64
 
-	if (mac == NULL)
+static void
+key_free(struct rt_wire_key *k)
+{
+	EVP_MD_CTX_free(k->inner);
+	EVP_MD_CTX_free(k->outer);
+	k->inner = NULL;
+	k->outer = NULL;
+}
+
+/* The SHA-256 state after the block of @p key padded and xored with
+ * @p pad. */
+static EVP_MD_CTX *
+key_state(const uint8_t *key, size_t len, uint8_t pad)
+{
+	uint8_t block[RT_SHA256_BLOCK];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t i;
+	int ok;
+
+	if (ctx == NULL)
 		return NULL;
-	ctx = EVP_MAC_CTX_new(mac);
-	EVP_MAC_free(mac);
-	if (ctx != NULL && EVP_MAC_init(ctx, key, len, params) != 1) {
-		EVP_MAC_CTX_free(ctx);
-		ctx = NULL;
+	for (i = 0; i < sizeof(block); i++)
+		block[i] = (uint8_t)((i < len ? key[i] : 0) ^ pad);
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, block, sizeof(block)) == 1;
+	OPENSSL_cleanse(block, sizeof(block));
+	if (!ok) {
+		EVP_MD_CTX_free(ctx);
+		return NULL;
 	}
 	return ctx;
 }
 
-/* MAC of a || b with ctx's key. A NULL key re-initialises the context
- * with the key it already has (OpenSSL 3), saving the key schedule. */
 static int
-hmac2(EVP_MAC_CTX *ctx, const uint8_t *a, size_t alen, const uint8_t *b,
-      size_t blen, uint8_t out[RT_WIRE_MAC_LEN])
+key_init(struct rt_wire_key *k, const uint8_t *key, size_t len)
 {
-	size_t outlen;
-
-	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(ctx, a, alen) != 1 ||
-	    (blen > 0 && EVP_MAC_update(ctx, b, blen) != 1) ||
-	    EVP_MAC_final(ctx, out, &outlen, RT_WIRE_MAC_LEN) != 1 ||
-	    outlen != RT_WIRE_MAC_LEN)
-		return -EIO;
+	RTE_BUILD_BUG_ON(RT_WIRE_KEY_LEN > RT_SHA256_BLOCK ||
+			 RT_WIRE_MAC_LEN > RT_SHA256_BLOCK);
+	k->inner = key_state(key, len, RT_HMAC_IPAD);
+	k->outer = key_state(key, len, RT_HMAC_OPAD);
+	if (k->inner == NULL || k->outer == NULL) {
+		key_free(k);
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+/* HMAC-SHA256 of a || b under @p k, in @p work:
+ * H((key ^ opad) || H((key ^ ipad) || a || b)), both pads already
+ * hashed. */
+static int
+hmac2(const struct rt_wire_key *k, EVP_MD_CTX *work, const uint8_t *a,
+      size_t alen, const uint8_t *b, size_t blen,
+      uint8_t out[RT_WIRE_MAC_LEN])
+{
+	uint8_t inner[RT_WIRE_MAC_LEN];
+	unsigned int len = 0;
+	int ok;
+
+	ok = EVP_MD_CTX_copy_ex(work, k->inner) == 1 &&
+	     EVP_DigestUpdate(work, a, alen) == 1 &&
+	     (blen == 0 || EVP_DigestUpdate(work, b, blen) == 1) &&
+	     EVP_DigestFinal_ex(work, inner, &len) == 1 &&
+	     len == RT_WIRE_MAC_LEN &&
+	     EVP_MD_CTX_copy_ex(work, k->outer) == 1 &&
+	     EVP_DigestUpdate(work, inner, sizeof(inner)) == 1 &&
+	     EVP_DigestFinal_ex(work, out, &len) == 1 &&
+	     len == RT_WIRE_MAC_LEN;
+	return ok ? 0 : -EIO;
 }
 
 int
 rt_wire_auth_init(struct rt_wire_auth *a, const uint8_t key[RT_WIRE_KEY_LEN])
 {
 	memset(a, 0, sizeof(*a));
-	a->psk = hmac_new(key, RT_WIRE_KEY_LEN);
-	return a->psk != NULL ? 0 : -ENOMEM;
+	a->work = EVP_MD_CTX_new();
+	if (a->work == NULL || key_init(&a->psk, key, RT_WIRE_KEY_LEN) < 0) {
+		rt_wire_auth_fini(a);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int
@@ -177,38 +217,39 @@ rt_wire_auth_session(struct rt_wire_auth *a,
 	uint8_t msg[sizeof(RT_SESSION_LABEL) - 1 + 2 * RT_WIRE_NONCE_LEN];
 	uint8_t key[RT_WIRE_MAC_LEN];
 	size_t lab = sizeof(RT_SESSION_LABEL) - 1;
+	int ret;
 
 	rt_wire_auth_end_session(a);
 	memcpy(msg, RT_SESSION_LABEL, lab);
 	memcpy(msg + lab, primary_nonce, RT_WIRE_NONCE_LEN);
 	memcpy(msg + lab + RT_WIRE_NONCE_LEN, standby_nonce,
 	       RT_WIRE_NONCE_LEN);
-	if (hmac2(a->psk, msg, sizeof(msg), NULL, 0, key) < 0)
+	if (hmac2(&a->psk, a->work, msg, sizeof(msg), NULL, 0, key) < 0)
 		return -EIO;
-	a->session = hmac_new(key, sizeof(key));
+	ret = key_init(&a->session, key, sizeof(key));
 	OPENSSL_cleanse(key, sizeof(key));
-	return a->session != NULL ? 0 : -ENOMEM;
+	return ret;
 }
 
 void
 rt_wire_auth_end_session(struct rt_wire_auth *a)
 {
-	EVP_MAC_CTX_free(a->session);
-	a->session = NULL;
+	key_free(&a->session);
 }
 
 void
 rt_wire_auth_fini(struct rt_wire_auth *a)
 {
 	rt_wire_auth_end_session(a);
-	EVP_MAC_CTX_free(a->psk);
-	a->psk = NULL;
+	key_free(&a->psk);
+	EVP_MD_CTX_free(a->work);
+	a->work = NULL;
 }
 
-static inline EVP_MAC_CTX *
+static inline const struct rt_wire_key *
 current_key(const struct rt_wire_auth *a)
 {
-	return a->session != NULL ? a->session : a->psk;
+	return a->session.inner != NULL ? &a->session : &a->psk;
 }
 
 size_t
@@ -220,7 +261,7 @@ rt_wire_seal(struct rt_wire_auth *a, uint8_t type, uint8_t *frame,
 	memcpy(frame, &be, sizeof(be));
 	frame[4] = RT_WIRE_VERSION;
 	frame[5] = type;
-	if (hmac2(current_key(a), frame, RT_WIRE_HDR_LEN,
+	if (hmac2(current_key(a), a->work, frame, RT_WIRE_HDR_LEN,
 		  frame + RT_WIRE_HDR_LEN, payload_len,
 		  frame + RT_WIRE_HDR_LEN + payload_len) < 0)
 		return 0;
@@ -250,8 +291,8 @@ rt_wire_open(struct rt_wire_auth *a, const uint8_t *buf, size_t len,
 		return -EBADMSG;
 	if (len < RT_WIRE_OVERHEAD + (size_t)plen)
 		return -EAGAIN;
-	if (hmac2(current_key(a), buf, RT_WIRE_HDR_LEN, buf + RT_WIRE_HDR_LEN,
-		  plen, mac) < 0 ||
+	if (hmac2(current_key(a), a->work, buf, RT_WIRE_HDR_LEN,
+		  buf + RT_WIRE_HDR_LEN, plen, mac) < 0 ||
 	    CRYPTO_memcmp(mac, buf + RT_WIRE_HDR_LEN + plen, sizeof(mac)) != 0) {
 		*why = RT_REJECT_BAD_HMAC;
 		return -EBADMSG;

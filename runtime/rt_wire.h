@@ -45,6 +45,7 @@ enum rt_msg_type {
 	X(BAD_SEQ,	"bad-seq")					\
 	X(OUT_OF_RANGE,	"out-of-range")					\
 	X(TOO_LARGE,	"too-large")					\
+	X(BAD_COMMAND,	"bad-command")					\
 	X(TRUNCATED,	"truncated")
 
 #define RT_REJECT_ENUM_(name, str) RT_REJECT_##name,
@@ -58,10 +59,23 @@ enum rt_reject {
 /** Name of @p r ("none" for RT_REJECT_NONE). */
 const char *rt_reject_name(unsigned int r);
 
+/*
+ * One HMAC-SHA256 key, as the SHA-256 states after its inner and outer
+ * padded key blocks (RFC 2104): a frame's MAC copies them instead of
+ * hashing the key again, two compressions fewer than HMAC() and no
+ * EVP_MAC dispatch. The states are as secret as the key.
+ */
+struct rt_wire_key {
+	EVP_MD_CTX *inner;	/* after (key ^ ipad) */
+	EVP_MD_CTX *outer;	/* after (key ^ opad) */
+};
+
 /** Keys of one end of the channel. */
 struct rt_wire_auth {
-	EVP_MAC_CTX *psk;	/* pre-shared key: Hellos */
-	EVP_MAC_CTX *session;	/* session key, NULL until both Hellos */
+	struct rt_wire_key psk;		/* pre-shared key: Hellos */
+	struct rt_wire_key session;	/* session key, NULLs until both
+					 * Hellos */
+	EVP_MD_CTX *work;		/* a frame's MAC is computed here */
 };
 
 /**

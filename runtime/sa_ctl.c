@@ -5,6 +5,8 @@
  *
  *   sa-ctl --socket PATH status|stats|promote|fence|unfence|demote
  *          [--epoch N] [--timeout MS]
+ *   sa-ctl --socket PATH mb 'COMMAND'   (an operator command for the
+ *          middlebox, e.g. mb 'backend 192.0.2.10:80/tcp 10.1.0.2:80 down')
  *
  * Prints the reply as KEY=VALUE lines; exits 1 with the runtime's error
  * message when the request fails.
@@ -36,7 +38,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: sa-ctl --socket PATH status|stats|promote|"
-		"fence|unfence|demote [--epoch N] [--timeout MS]\n");
+		"fence|unfence|demote [--epoch N] [--timeout MS]\n"
+		"       sa-ctl --socket PATH mb 'COMMAND' [--timeout MS]\n");
 }
 
 static int
@@ -133,6 +136,15 @@ print_reply(const Sa__Ha__ControlReply *rep)
 	case SA__HA__CONTROL_REPLY__REPLY_STATS:
 		print_counters(rep->stats->counters, rep->stats->n_counters);
 		return 0;
+	case SA__HA__CONTROL_REPLY__REPLY_MB_COMMAND:
+		printf("result=%d\ninput_count=%" PRIu64 "\nmessage=%s\n",
+		       rep->mb_command->result, rep->mb_command->input_count,
+		       rep->mb_command->message);
+		if (rep->mb_command->result == 0)
+			return 0;
+		fprintf(stderr, "sa-ctl: command failed: %s\n",
+			rep->mb_command->message);
+		return -1;
 	case SA__HA__CONTROL_REPLY__REPLY_ERROR:
 		fprintf(stderr, "sa-ctl: refused: %s\n", rep->error->message);
 		return -1;
@@ -151,7 +163,8 @@ main(int argc, char **argv)
 	Sa__Ha__FenceRequest fence = SA__HA__FENCE_REQUEST__INIT;
 	Sa__Ha__DemoteRequest demote = SA__HA__DEMOTE_REQUEST__INIT;
 	Sa__Ha__StatsRequest stats = SA__HA__STATS_REQUEST__INIT;
-	const char *path = NULL, *cmd = NULL;
+	Sa__Ha__MbCommandRequest mbc = SA__HA__MB_COMMAND_REQUEST__INIT;
+	const char *path = NULL, *cmd = NULL, *line = NULL;
 	uint64_t epoch = 0;
 	int timeout = CTL_TIMEOUT_MS, i, fd, ret;
 	Sa__Ha__ControlReply *rep;
@@ -165,6 +178,9 @@ main(int argc, char **argv)
 			epoch = strtoull(argv[++i], NULL, 10);
 		else if (cmd == NULL && argv[i][0] != '-')
 			cmd = argv[i];
+		else if (cmd != NULL && strcmp(cmd, "mb") == 0 &&
+			 line == NULL)
+			line = argv[i];
 		else
 			cmd = "";
 	}
@@ -189,6 +205,10 @@ main(int argc, char **argv)
 		demote.epoch = epoch;
 		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_DEMOTE;
 		req.demote = &demote;
+	} else if (cmd != NULL && strcmp(cmd, "mb") == 0 && line != NULL) {
+		mbc.line = (char *)(uintptr_t)line;
+		req.request_case = SA__HA__CONTROL_REQUEST__REQUEST_MB_COMMAND;
+		req.mb_command = &mbc;
 	}
 	if (path == NULL || req.request_case ==
 	    SA__HA__CONTROL_REQUEST__REQUEST__NOT_SET || timeout <= 0) {

@@ -8,7 +8,12 @@
 # --commit sync. Each row runs twice (the machine is shared: compare
 # within a run); overhead is 1 - Mpps / solo's Mpps of the same run.
 # 'tracking' says what the runtime did: hooks (instrumented build) or
-# pages (no manifest: analyzed falls back to dirty pages).
+# pages (no manifest: analyzed falls back to dirty pages). 'Mpps/CPU-s'
+# divides by the primary's CPU time (user + sys, start-up included)
+# instead of wall time: what the primary would do with its core to
+# itself, steadier than Mpps when other jobs share the machine.
+# BENCH_ROWS picks rows (default "solo off async sync"; overheads need
+# solo), BENCH_MBS middleboxes.
 # Usage: tools/bench-replication.sh [seconds] [primary lcore] [standby lcore]
 #        (also: tools/bench-throughput.sh --replication [seconds] [lcore])
 set -eu
@@ -19,6 +24,7 @@ SECS=${1:-5}
 LCORE=${2:-1}
 SLCORE=${3:-$((1 - LCORE % 2))}
 MBS=${BENCH_MBS:-nat firewall}
+ROWS=${BENCH_ROWS:-solo off async sync}
 BUILD_DIR=${BUILD_DIR:-build}
 WORK=$(mktemp -d /tmp/sa-bench-repl.XXXXXX)
 STANDBY=""
@@ -65,6 +71,13 @@ mpps() {
 	echo "$rx $s" | awk '{ printf "%.2f", $1 / $2 / 1e6 }'
 }
 
+# mpps_cpu RUN: Mpps per second of the primary's CPU time.
+mpps_cpu() {
+	rx=$(sed -n 's/^ *"port.rx": \([0-9]*\),$/\1/p' "$WORK/$1.json")
+	echo "$rx $(tail -n 1 "$WORK/$1.time")" |
+		awk '{ printf "%.2f", $1 / ($2 + $3) / 1e6 }'
+}
+
 # counter JSON KEY
 counter() {
 	sed -n "s/^ *\"$2\": \([0-9]*\),\{0,1\}$/\1/p" "$1"
@@ -88,7 +101,8 @@ run() {
 		role="--role primary --peer 127.0.0.1:$port --await-standby 10000"
 	fi
 	# shellcheck disable=SC2046,SC2086
-	"$BUILD_DIR/runtime/sa-runtime" $(eal "$LCORE" "sbrp$$" \
+	/usr/bin/time -f '%U %S' -o "$WORK/$mb.$tag.time" \
+		"$BUILD_DIR/runtime/sa-runtime" $(eal "$LCORE" "sbrp$$" \
 		"$WORK/bench.pcap" 1) -- --mb "$mb" --config "$WORK/$mb.ini" \
 		--run-time $((SECS * 1000)) --quiet \
 		--stats-file "$WORK/$mb.$tag.json" $role "$@" \
@@ -104,7 +118,7 @@ run() {
 			exit 1
 		fi
 	fi
-	mpps "$WORK/$mb.$tag.json"
+	echo "$(mpps "$WORK/$mb.$tag.json"):$(mpps_cpu "$mb.$tag")"
 }
 
 # tracking LOG: hooks, pages, off... as the primary logged it.
@@ -123,18 +137,26 @@ delta_bpp() {
 echo "replication throughput: primary on lcore $LCORE, standby on lcore" \
 	"$SLCORE, 64-byte frames, net_pcap infinite_rx -> net_null, ${SECS}s" \
 	"per run, 2 runs"
-printf '%-9s %-28s %-9s %13s %13s %9s\n' middlebox setup tracking \
-	"Mpps (1 / 2)" "overhead" "delta B/pkt"
+printf '%-9s %-26s %-8s %13s %13s %13s %13s %6s\n' middlebox setup \
+	tracking "Mpps (1 / 2)" overhead "Mpps/CPU-s" "overhead/CPU" \
+	"B/pkt"
 for mb in $MBS; do
 	bench_config "$mb"
 	for r in 1 2; do
-		eval "solo$r=\$(run $mb solo$r)"
-		eval "off$r=\$(run $mb off$r --replicate off --commit async)"
-		eval "async$r=\$(run $mb async$r --replicate analyzed --commit async)"
-		eval "sync$r=\$(run $mb sync$r --replicate analyzed --commit sync)"
+		for row in $ROWS; do
+			case $row in
+			solo) opts="" ;;
+			off) opts="--replicate off --commit async" ;;
+			async) opts="--replicate analyzed --commit async" ;;
+			sync) opts="--replicate analyzed --commit sync" ;;
+			*) echo "unknown row $row" >&2; exit 2 ;;
+			esac
+			# shellcheck disable=SC2086
+			eval "$row$r=\$(run $mb $row$r $opts)"
+		done
 	done
-	for row in solo off async sync; do
-		eval "a=\$${row}1 b=\$${row}2 s1=\$solo1 s2=\$solo2"
+	for row in $ROWS; do
+		eval "a=\$${row}1 b=\$${row}2 s1=\${solo1:-} s2=\${solo2:-}"
 		case $row in
 		solo) setup="solo"; trk="-" ;;
 		off) setup="standby, --replicate off" ;;
@@ -146,8 +168,14 @@ for mb in $MBS; do
 			trk=$(tracking "$WORK/$mb.${row}1.log")
 			bpp=$(delta_bpp "$WORK/$mb.${row}1.json")
 		fi
-		ratio=$(echo "$a $s1 $b $s2" | awk '{ printf "%.0f%% / %.0f%%", 100 * (1 - $1 / $2), 100 * (1 - $3 / $4) }')
-		printf '%-9s %-28s %-9s %13s %13s %9s\n' "$mb" "$setup" "$trk" \
-			"$a / $b" "$ratio" "$bpp"
+		# a, b, s1, s2: "wall:cpu" Mpps pairs.
+		echo "$a $b ${s1:-0:0} ${s2:-0:0}" | tr ':' ' ' | awk \
+			-v mb="$mb" -v setup="$setup" -v trk="$trk" -v bpp="$bpp" '
+		function ovh(x, s) { return s > 0 ? sprintf("%.0f%%", 100 * (1 - x / s)) : "-" }
+		{
+			printf "%-9s %-26s %-8s %13s %13s %13s %13s %6s\n", mb,
+				setup, trk, $1 " / " $3, ovh($1, $5) " / " ovh($3, $7),
+				$2 " / " $4, ovh($2, $6) " / " ovh($4, $8), bpp
+		}'
 	done
 done

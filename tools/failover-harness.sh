@@ -18,6 +18,12 @@
 #     of R's, the standby's R's from the alerts of its resume point on;
 #   - --verify-replica (updateable, pages, snapshot) found no difference
 #     between the replicas.
+# Operator commands (--commands F, or sa-tracegen options naming
+# @COMMANDS@, e.g. lb's --backend-changes N --commands-out @COMMANDS@): the
+# reference, the primary and the standby all run sa-runtime --commands F;
+# the primary replicates those it ran, and the promoted standby runs those
+# from its resume point on (sa-runtime skips the earlier ones, which
+# reached it through replication).
 # Prints a line per kill and "K/N byte-identical"; exits 0 when K = N, or
 # with --expect-fail when K < N (--replicate off must be caught).
 set -eu
@@ -28,7 +34,11 @@ usage: tools/failover-harness.sh --mb NAME --kills N --seed S [options]
        [-- sa-tracegen options]
   --config F          middlebox config (default configs/NAME.ini; ids inline)
   --trace F           trace to replay (default: sa-tracegen, the middlebox's
-                      profile, seeded with S, or the options after --)
+                      profile, seeded with S, or the options after --, in
+                      which @CONFIG@ and @COMMANDS@ name the run's config
+                      and command schedule)
+  --commands F        operator commands at input positions (sa-runtime
+                      --commands) for every run
   --replicate MODE    analyzed (default), updateable, pages, snapshot, off
   --commit sync|async output commit (default sync)
   --build DIR         build directory (default build; or SA_RUNTIME etc.)
@@ -43,12 +53,13 @@ EOF
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MB="" CONFIG="" TRACE_IN="" KILLS="" SEED="" MODE=analyzed COMMIT=sync
-BUILD="$ROOT/build" EXPECT_FAIL=0 KEEP="" FORCE_VERIFY=""
+BUILD="$ROOT/build" EXPECT_FAIL=0 KEEP="" FORCE_VERIFY="" COMMANDS_IN=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mb) MB=$2; shift ;;
 	--config) CONFIG=$(realpath "$2"); shift ;;
 	--trace) TRACE_IN=$(realpath "$2"); shift ;;
+	--commands) COMMANDS_IN=$(realpath "$2"); shift ;;
 	--kills) KILLS=$2; shift ;;
 	--seed) SEED=$2; shift ;;
 	--replicate) MODE=$2; shift ;;
@@ -107,24 +118,33 @@ repl_config "$WORK/src.ini" "$CFG" "$WORK/key"
 BURST=$(sed -n 's/^burst = \([0-9]*\)$/\1/p' "$CFG")
 BURST=${BURST:-32}
 
-TRACE="$WORK/in.pcap"
+TRACE="$WORK/in.pcap" COMMANDS=""
+[ -z "$COMMANDS_IN" ] || { COMMANDS="$WORK/commands.txt"; cp "$COMMANDS_IN" "$COMMANDS"; }
 if [ -n "$TRACE_IN" ]; then
 	cp "$TRACE_IN" "$TRACE"
 else
 	# shellcheck disable=SC2046 # one word per option
-	[ $# -gt 0 ] || set -- $(echo "$FO_TG_ARGS" | sed "s|@CONFIG@|$CFG|")
+	[ $# -gt 0 ] || set -- $FO_TG_ARGS
+	case " $* " in *@COMMANDS@*) COMMANDS="$WORK/commands.txt" ;; esac
+	# shellcheck disable=SC2046 # one word per option
+	set -- $(printf '%s\n' "$@" | sed -e "s|@CONFIG@|$CFG|" \
+		-e "s|@COMMANDS@|$WORK/commands.txt|")
 	"$SA_TRACEGEN" --out "$TRACE" --seed "$SEED" "$@" >/dev/null
 fi
 TOTAL=$(pcap_tool count "$TRACE")
+# FO_CMDS: what every sa-runtime of the harness gets (fo_kill.sh too).
+FO_CMDS=""
+[ -z "$COMMANDS" ] || FO_CMDS="--commands $COMMANDS"
 
 REF="$WORK/ref.pcap" REF_ALERTS="$WORK/ref.alerts"
+# shellcheck disable=SC2086 # FO_CMDS: none or two words
 sa_run "$MB" "$CFG" "$TRACE" "$REF" "$WORK/ref.json" \
-	--alert-log "$REF_ALERTS" >"$WORK/ref.log" 2>&1 ||
+	--alert-log "$REF_ALERTS" $FO_CMDS >"$WORK/ref.log" 2>&1 ||
 	fail "the reference run failed: $(tail -n 3 "$WORK/ref.log")"
 touch "$REF_ALERTS"
 NB=$(json_get "$WORK/ref.json" rx_bursts)
 echo "failover $MB: --replicate $MODE --commit $COMMIT${VERIFY:+ $VERIFY}," \
-	"$TOTAL frames in" \
+	"$TOTAL frames${COMMANDS:+ and $(grep -c '^[0-9]' "$COMMANDS") commands} in" \
 	"$NB batches of up to $BURST; reference: $(pcap_tool count "$REF")" \
 	"packets out, $(grep -c . "$REF_ALERTS") alerts; $KILLS kills, seed $SEED"
 

@@ -3,13 +3,17 @@
 """The HA failover harness's worker (tools/ha-failover.sh sets up the
 namespaces and calls it). Subcommands:
 
-  tag IN OUT            IPv4 packets get their index in the IP ID (the
-                        per-packet sequence tag; header checksum fixed)
-  send IFA IFB PCAP PPS the source: each packet on both interfaces (both
-                        instances see the input), paced at PPS
+  tag IN OUT [N WARM]   IPv4 packets get their index in the IP ID (the
+                        per-packet sequence tag; header checksum fixed),
+                        after WARM's packets marked untagged (TOS 4)
+  send IFA IFB PCAP PPS [WARM_N WARM_PPS]
+                        the source: each packet on both interfaces (both
+                        instances see the input), paced at PPS (the
+                        first WARM_N at WARM_PPS)
   capture OUT IF...     the sink: every frame with its CLOCK_MONOTONIC ns
                         and interface, until SIGTERM
-  run ...               one kill iteration (see run())
+  run WORK SEED IT PPS SCENARIO
+                        one iteration of a scenario (see scenario())
   report FILE...        median / p99 over the iterations' results
 """
 import json, os, random, select, signal, socket, struct, subprocess, sys, time
@@ -30,9 +34,13 @@ def pcap_read(path):
     return data[:24], recs
 
 
+WARM_TOS = 4     # warm-up packets: untagged (--entries)
+
+
 def ip_tag(frame):
-    """The tag of an IPv4 frame (IP ID), or None."""
-    if len(frame) < 34 or frame[12:14] != b'\x08\x00':
+    """The tag of an IPv4 frame (IP ID), or None (not IPv4, warm-up)."""
+    if len(frame) < 34 or frame[12:14] != b'\x08\x00' or \
+            frame[15] == WARM_TOS:
         return None
     return struct.unpack('>H', frame[18:20])[0]
 
@@ -46,26 +54,54 @@ def ip_cksum(hdr):
     return ~s & 0xffff
 
 
-def cmd_tag(src, dst):
+def set_ip(d, ident=None, tos=None):
+    ihl = (d[14] & 0x0f) * 4
+    if ident is not None:
+        d[18:20] = struct.pack('>H', ident & 0xffff)
+    if tos is not None:
+        d[15] = tos
+    d[24:26] = b'\0\0'
+    d[24:26] = struct.pack('>H', ip_cksum(d[14:14 + ihl]))
+
+
+def cmd_tag(src, dst, entries='0', warm=None):
+    """The trace's IPv4 packets get their index as IP ID; with entries,
+    the warm-up trace's packets (TOS 4, untagged) come first."""
     hdr, recs = pcap_read(src)
-    out, n = [hdr], 0
+    out, n, nw = [hdr], 0, 0
+    if int(entries) > 0:
+        # The first inside -> outside packet of each flow: one new
+        # session each, no more packets than sessions.
+        flows = set()
+        for h, d in pcap_read(warm)[1]:
+            d = bytearray(d)
+            if len(d) < 38 or d[12:14] != b'\x08\x00' or d[26] != 10 \
+                    or d[27] != 0:
+                continue
+            ihl = (d[14] & 0x0f) * 4
+            key = bytes(d[23:24] + d[26:34] + d[14 + ihl:14 + ihl + 4])
+            if key in flows:
+                continue
+            flows.add(key)
+            set_ip(d, tos=WARM_TOS)
+            out.append(h + bytes(d))
+            nw += 1
     for i, (h, d) in enumerate(recs):
         d = bytearray(d)
         if ip_tag(bytes(d)) is not None:
-            ihl = (d[14] & 0x0f) * 4
-            d[18:20] = struct.pack('>H', i & 0xffff)
-            d[24:26] = b'\0\0'
-            d[24:26] = struct.pack('>H', ip_cksum(d[14:14 + ihl]))
+            set_ip(d, ident=i)
             n += 1
         out.append(h + bytes(d))
     with open(dst, 'wb') as f:
         f.write(b''.join(out))
     if len(recs) > 65536:
         sys.exit('tag: more than 65536 packets: tags would repeat')
-    print(n)
+    with open(os.path.join(os.path.dirname(dst), 'meta.json'), 'w') as f:
+        json.dump({'warm': nw, 'tagged': n, 'total': nw + len(recs)}, f)
+    print('%d packets (%d tagged, %d warm-up)' % (nw + len(recs), n, nw))
 
 
-def cmd_send(ifa, ifb, path, pps):
+def cmd_send(ifa, ifb, path, pps, warm_n='0', warm_pps=None):
     frames = [d for _, d in pcap_read(path)[1]]
     socks = []
     for ifn in (ifa, ifb):
@@ -74,9 +110,12 @@ def cmd_send(ifa, ifb, path, pps):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
         socks.append(s)
     gap = 1.0 / float(pps)
+    warm_n = int(warm_n)
+    warm_gap = 1.0 / float(warm_pps or pps)
+    open(path + '.started', 'w').close()
     t0 = time.perf_counter()
     for i, f in enumerate(frames):
-        due = t0 + i * gap
+        due = t0 + min(i, warm_n) * warm_gap + max(0, i - warm_n) * gap
         while True:
             now = time.perf_counter()
             if now >= due:
@@ -87,14 +126,23 @@ def cmd_send(ifa, ifb, path, pps):
             s.send(f)
 
 
+SO_TIMESTAMPNS = 35
+
+
 def cmd_capture(out, ifaces):
+    """Each frame is stamped by the kernel when it arrives (SO_TIMESTAMPNS,
+    CLOCK_REALTIME, turned into CLOCK_MONOTONIC with the offset at start),
+    not when this process gets to read it: on a loaded machine the reader
+    lags by milliseconds."""
     socks = {}
     for ifn in ifaces:
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                           socket.htons(ETH_P_ALL))
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         s.bind((ifn, 0))
         socks[s.fileno()] = (s, ifn)
+    off = time.clock_gettime_ns(time.CLOCK_REALTIME) - time.monotonic_ns()
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     recs = []
@@ -108,10 +156,15 @@ def cmd_capture(out, ifaces):
             s, ifn = socks[fd]
             while True:
                 try:
-                    d = s.recv(65536, socket.MSG_DONTWAIT)
+                    d, anc, _, _ = s.recvmsg(65536, 64, socket.MSG_DONTWAIT)
                 except BlockingIOError:
                     break
-                recs.append((time.monotonic_ns(), ifn, d))
+                t = time.monotonic_ns()
+                for lvl, typ, val in anc:
+                    if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
+                        sec, nsec = struct.unpack('qq', val[:16])
+                        t = sec * 1000000000 + nsec - off
+                recs.append((t, ifn, d))
     with open(out, 'wb') as f:
         for t, ifn, d in recs:
             b = ifn.encode()
@@ -132,42 +185,55 @@ def capture_read(path):
     return recs
 
 
-def analyze(ref_pcap, cap_path, kill_ns, ifa, ifb, sent):
-    """Failover time, losses and per-packet equivalence of one run."""
+def analyze(ref_pcap, cap_path, events, sent_tags):
+    """Per-packet equivalence, losses, and per takeover (kill_ns, iface of
+    the new transmitter): failover time and the packets sent by a side
+    that was not the expected transmitter then (double)."""
     ref = {}
     for _, d in pcap_read(ref_pcap)[1]:
         t = ip_tag(d)
         if t is not None:
             ref.setdefault(t, []).append(d)
-    seen, res = {}, {'wrong': 0, 'dup': 0, 'untagged': 0}
-    first_b = last_a = None
-    a_after_b = 0
-    for t_ns, ifn, d in capture_read(cap_path):
+    recs = sorted(capture_read(cap_path), key=lambda r: r[0])
+    res = {'wrong': 0, 'dup': 0, 'untagged': 0, 'double': 0,
+           'failover_us': [], 'gap_us': []}
+    # The new transmitter's first packet after each kill.
+    firsts = []
+    for kill_ns, ifn in events:
+        first = next((t for t, i, d in recs if i == ifn and t >= kill_ns and
+                      ip_tag(d) is not None), None)
+        firsts.append((first, ifn))
+        res['failover_us'].append(None if first is None else
+                                  (first - kill_ns) / 1000.0)
+    seen = {}
+    last = {}
+    for t_ns, ifn, d in recs:
         tag = ip_tag(d)
         if tag is None:
             res['untagged'] += 1
             continue
-        if ifn == ifb and first_b is None:
-            first_b = t_ns
-        if ifn == ifa:
-            last_a = t_ns
-            if first_b is not None:
-                a_after_b += 1
+        expect = 'ka'
+        for first, new in firsts:
+            if first is not None and t_ns >= first:
+                expect = new
+        if ifn != expect:
+            res['double'] += 1
+        for k, (first, new) in enumerate(firsts):
+            if first is not None and t_ns < first and ifn != new:
+                last[k] = t_ns
         if d not in ref.get(tag, []):
             res['wrong'] += 1
         if tag in seen:
             res['dup'] += 1
         seen[tag] = ifn
-    expected = [t for t in ref if t < sent]
+    for k, (first, new) in enumerate(firsts):
+        res['gap_us'].append((first - last[k]) / 1000.0
+                             if first is not None and k in last else None)
+    expected = [t for t in ref if t in sent_tags]
     res['lost'] = sum(1 for t in expected if t not in seen)
-    res['out_a'] = sum(1 for v in seen.values() if v == ifa)
-    res['out_b'] = sum(1 for v in seen.values() if v == ifb)
+    res['out_a'] = sum(1 for v in seen.values() if v == 'ka')
+    res['out_b'] = sum(1 for v in seen.values() if v == 'kb')
     res['expected'] = len(expected)
-    res['a_after_b'] = a_after_b
-    res['failover_us'] = (first_b - kill_ns) / 1000.0 \
-        if first_b is not None else None
-    res['gap_us'] = (first_b - last_a) / 1000.0 \
-        if first_b is not None and last_a is not None else None
     return res
 
 
@@ -179,127 +245,261 @@ def wait_for(what, fn, timeout):
                 return
         except Exception:
             pass
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise SystemExit('timed out waiting for ' + what)
 
 
-def hactl(env, sock, key):
-    out = subprocess.run([env['SA_HACTL'], '--socket', sock, 'status',
-                          '--kv'], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        if line.startswith(key + '='):
-            return line.split('=', 1)[1]
+class Pair:
+    """Node a (namespace $HA_NS_A) and node b ($HA_NS_B): a runtime and
+    an sa-hadaemon each; heartbeats on 10.77.0.0/30, replication on
+    10.77.1.0/30."""
+    HB_PORT = 7400
+
+    def __init__(self, work, d, it):
+        self.env = os.environ
+        self.work, self.d, self.it = work, d, it
+        self.port = 30000 + it % 20000
+        self.ns = {'a': self.env['HA_NS_A'], 'b': self.env['HA_NS_B']}
+        self.ip = {'a': '10.77.%d.1', 'b': '10.77.%d.2'}
+        self.rt, self.daemons, self.procs, self.logs = {}, {}, [], []
+        self.gen = 0
+
+    def start(self, ns, argv, log):
+        f = open(os.path.join(self.d, log), 'a')
+        self.logs.append(f)
+        p = subprocess.Popen(['ip', 'netns', 'exec', ns] + argv,
+                             stdout=f, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return p
+
+    def repl_addr(self, n):
+        return '%s:%d' % (self.ip[n] % 1, self.port)
+
+    def ctl(self, n):
+        return os.path.join(self.d, 'rt-%s.ctl' % n)
+
+    def runtime(self, n, role):
+        other = 'b' if n == 'a' else 'a'
+        self.gen += 1
+        if os.path.exists(self.ctl(n)):
+            os.unlink(self.ctl(n))
+        # Memory: what the pool (32767 mbufs) needs. Without hugepages the
+        # kernel frees a killed runtime's 4 KiB pages before its sockets
+        # close; only the 'both' scenario waits for that (see README).
+        argv = [self.env['SA_RUNTIME'], '--no-huge', '-m',
+                self.env.get('HA_EAL_MEM', '256'), '--no-pci', '--no-shconf',
+                '--log-level=lib.eal:error', '-l', '0' if n == 'a' else '1',
+                '--file-prefix', 'ha%s%d_%d' % (n, self.port, self.gen),
+                # 4096-frame kernel rings: 200 ms at 20 kpps.
+                '--vdev', 'net_af_packet0,iface=%sin,framecnt=%s' %
+                (n, self.env.get('HA_RING_FRAMES', '4096')),
+                '--vdev', 'net_af_packet1,iface=%sout' % n,
+                '--', '--mb', 'nat', '--config',
+                os.path.join(self.work, 'mb.ini'), '--quiet',
+                '--replicate', 'analyzed', '--commit', 'sync',
+                '--control', self.ctl(n)]
+        if role == 'primary':
+            argv += ['--role', 'primary', '--peer', self.repl_addr(other),
+                     '--await-standby', '10000']
+        else:
+            argv += ['--role', 'standby', '--listen', self.repl_addr(n),
+                     '--peer', self.repl_addr(other), '--keep-input']
+        self.rt[n] = self.start(self.ns[n], argv, 'rt-%s.log' % n)
+        wait_for('runtime ' + n, lambda: os.path.exists(self.ctl(n)), 30)
+
+    def daemon(self, n):
+        other = 'b' if n == 'a' else 'a'
+        me = 1 if n == 'a' else 2
+        ini = os.path.join(self.d, 'ha-%s.ini' % n)
+        os.makedirs(os.path.join(self.d, 'state-' + n), exist_ok=True)
+        with open(ini, 'w') as f:
+            f.write('[daemon]\nnode_id = %d\nstate_dir = %s\n'
+                    'control_socket = %s\nkey_file = %s\n'
+                    '[heartbeat]\nlisten = %s:%d\npeer = %s:%d\n'
+                    '[runtime]\ncontrol_socket = %s\n'
+                    % (me, os.path.join(self.d, 'state-' + n),
+                       self.hsock(n), os.path.join(self.work, 'ha.key'),
+                       self.ip[n] % 0, self.HB_PORT, self.ip[other] % 0,
+                       self.HB_PORT, self.ctl(n)))
+        self.daemons[n] = self.start(self.ns[n], [
+            self.env['SA_HADAEMON'], '--config', ini], 'ha-%s.log' % n)
+
+    def hsock(self, n):
+        return os.path.join(self.d, 'ha-%s.ctl' % n)
+
+    def hactl(self, n, key):
+        out = subprocess.run([self.env['SA_HACTL'], '--socket',
+                              self.hsock(n), 'status', '--kv'],
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith(key + '='):
+                return line.split('=', 1)[1]
+        return None
+
+    def link(self, n, dev, up):
+        subprocess.run(['ip', '-n', self.ns[n], 'link', 'set', dev,
+                        'up' if up else 'down'], check=True)
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+        for p in self.procs:
+            p.wait()
+        for f in self.logs:
+            f.close()
+
+
+def log_time(path, needles):
+    """CLOCK_MONOTONIC ns of the first daemon log line with a needle."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if any(n in line for n in needles):
+                    return int(float(line[1:line.index(']')]) * 1e9)
+    except (OSError, ValueError):
+        pass
     return None
 
 
+def scenario(name, pair, rng, t0, warm_s, meas_s, sender, out):
+    """Acts on the pair; @return the takeovers [(kill_ns, new iface)]."""
+    at = t0 + warm_s + rng.uniform(0.3, 0.7) * meas_s
+    if name == 'rejoin':
+        at = t0 + warm_s + rng.uniform(0.05, 0.15) * meas_s
+    time.sleep(max(0.0, at - time.monotonic()))
+    now = time.monotonic_ns()
+    if name == 'runtime':
+        pair.rt['a'].kill()
+        return [(now, 'kb')]
+    if name == 'both':
+        pair.rt['a'].kill()
+        pair.daemons['a'].kill()
+        return [(now, 'kb')]
+    if name == 'daemon':
+        pair.daemons['a'].kill()
+        return []
+    if name in ('partition', 'replcut'):
+        dev = 'hba' if name == 'partition' else 'rpa'
+        pair.link('a', dev, False)
+        down = rng.uniform(0.1, 0.4)
+        time.sleep(down)
+        pair.link('a', dev, True)
+        out['down_ms'] = round(down * 1000)
+        if name == 'replcut':
+            # The primary drops its silent standby (ack_timeout), then
+            # reconnects: the standby resyncs.
+            t = time.monotonic()
+            try:
+                wait_for('the standby to resync', lambda:
+                         pair.hactl('b', 'sync') == 'synced' and
+                         pair.hactl('a', 'lag_batches') is not None, 5)
+                out['resync_ms'] = round((time.monotonic() - t) * 1000)
+            except SystemExit:
+                out['resync_ms'] = None
+        return []
+    if name == 'rejoin':
+        pair.rt['a'].kill()
+        ev = [(now, 'kb')]
+        wait_for('B to take over', lambda: pair.hactl('b', 'role') ==
+                 'primary', 5)
+        t_restart = time.monotonic()
+        pair.runtime('a', 'standby')
+        states = set()
+
+        def synced():
+            s = pair.hactl('a', 'sync')
+            states.add(s)
+            return s == 'synced' and pair.hactl('a', 'role') == 'standby'
+        wait_for('A to resync', synced, 20)
+        out['resync_ms'] = round((time.monotonic() - t_restart) * 1000)
+        out['a_states'] = sorted(x for x in states if x)
+        time.sleep(rng.uniform(0.05, 0.2))
+        if sender.poll() is not None:
+            out['error'] = 'the trace ended before the fail-back'
+            return ev
+        now2 = time.monotonic_ns()
+        pair.rt['b'].kill()
+        return ev + [(now2, 'ka')]
+    raise SystemExit('unknown scenario ' + name)
+
+
+EXPECTED_PROMOTIONS = {'runtime': 1, 'both': 1, 'rejoin': 2, 'daemon': 0,
+                       'partition': 0, 'replcut': 0}
+
+
 def cmd_run(args):
-    """run WORK SEED ITER PPS: one iteration in the namespaces named by
-    $HA_NS_MID/$HA_NS_SRC/$HA_NS_SINK; prints a JSON result line."""
-    work, seed, it, pps = args[0], int(args[1]), int(args[2]), int(args[3])
+    """run WORK SEED ITER PPS SCENARIO: one iteration in the namespaces
+    named by $HA_NS_{SRC,A,B,SINK}; prints a JSON result line."""
+    work, seed, it, pps, name = (args[0], int(args[1]), int(args[2]),
+                                 int(args[3]), args[4])
     env = os.environ
-    mid, src, sink = env['HA_NS_MID'], env['HA_NS_SRC'], env['HA_NS_SINK']
     rng = random.Random(seed * 1000 + it)
-    d = os.path.join(work, 'it%03d' % it)
+    d = os.path.join(work, '%s-%03d' % (name, it))
     os.makedirs(d)
     trace = os.path.join(work, 'tagged.pcap')
-    total = len(pcap_read(trace)[1])
-    procs = []
-    logs = []
-
-    def start(ns, argv, log):
-        f = open(os.path.join(d, log), 'w')
-        logs.append(f)
-        p = subprocess.Popen(['ip', 'netns', 'exec', ns] + argv,
-                             stdout=f, stderr=subprocess.STDOUT)
-        procs.append(p)
-        return p
-
-    port = 30000 + (os.getpid() + it) % 20000
-    # Memory: what the pool needs, no more; without hugepages the kernel
-    # frees a killed runtime's 4 KiB pages before it closes its sockets,
-    # which is what the standby's side waits for (see the README).
-    eal = ['--no-huge', '-m', env.get('HA_EAL_MEM', '128'), '--no-pci',
-           '--no-shconf',
-           '--log-level=lib.eal:error']
-    # A kernel RX ring of 4096 frames (200 ms at 20 kpps): a runtime that
-    # is descheduled loses no input (a lost frame shifts the standby's
-    # input numbering against the primary's).
-    ring = 'framecnt=' + env.get('HA_RING_FRAMES', '4096')
-    common = ['--', '--mb', env.get('HA_MB', 'nat'),
-              '--config', os.path.join(work, 'mb.ini'),
-              '--quiet', '--replicate', 'analyzed']
-    rt_b = start(mid, [env['SA_RUNTIME']] + eal + [
-        '-l', '1', '--file-prefix', 'hab%d' % port,
-        '--vdev', 'net_af_packet0,iface=bin,' + ring,
-        '--vdev', 'net_af_packet1,iface=bout'] + common + [
-        '--role', 'standby', '--listen', '127.0.0.1:%d' % port,
-        '--keep-input', '--control', os.path.join(d, 'rt-b.ctl')],
-        'rt-b.log')
-    wait_for('the standby runtime', lambda: os.path.exists(
-        os.path.join(d, 'rt-b.ctl')), 20)
-    rt_a = start(mid, [env['SA_RUNTIME']] + eal + [
-        '-l', '0', '--file-prefix', 'haa%d' % port,
-        '--vdev', 'net_af_packet0,iface=ain,' + ring,
-        '--vdev', 'net_af_packet1,iface=aout'] + common + [
-        '--role', 'primary', '--peer', '127.0.0.1:%d' % port,
-        '--commit', 'sync', '--await-standby', '10000',
-        '--control', os.path.join(d, 'rt-a.ctl')], 'rt-a.log')
-    for n, me, peer in (('a', 1, 2), ('b', 2, 1)):
-        os.makedirs(os.path.join(d, 'state-' + n))
-        with open(os.path.join(d, 'ha-%s.ini' % n), 'w') as f:
-            f.write('[daemon]\nnode_id = %d\nstate_dir = %s\n'
-                    'control_socket = %s\nkey_file = %s\n'
-                    '[heartbeat]\nlisten = 127.0.0.1:%d\n'
-                    'peer = 127.0.0.1:%d\n[runtime]\ncontrol_socket = %s\n'
-                    % (me, os.path.join(d, 'state-' + n),
-                       os.path.join(d, 'ha-%s.ctl' % n),
-                       os.path.join(work, 'ha.key'), port + 100 + me,
-                       port + 100 + peer,
-                       os.path.join(d, 'rt-%s.ctl' % n)))
-        start(mid, [env['SA_HADAEMON'], '--config',
-                    os.path.join(d, 'ha-%s.ini' % n)], 'ha-%s.log' % n)
-    hb = os.path.join(d, 'ha-b.ctl')
-    wait_for('the pair', lambda: hactl(env, hb, 'sync') == 'synced' and
-             hactl(env, hb, 'peer_state') == 'alive' and
-             hactl(env, hb, 'peer_role') == 'primary', 30)
-    cap = os.path.join(d, 'cap.bin')
-    capture = start(sink, [sys.executable, __file__, 'capture', cap,
-                           'ka', 'kb'], 'capture.log')
-    wait_for('the capture', lambda: os.path.exists(cap + '.ready'), 10)
-    sender = start(src, [sys.executable, __file__, 'send', 'sa0', 'sb0',
-                         trace, str(pps)], 'send.log')
-    duration = total / float(pps)
-    time.sleep(rng.uniform(0.3, 0.7) * duration)
-    kill_ns = time.monotonic_ns()
-    rt_a.kill()
-    sender.wait()
-    time.sleep(0.3)
-    took = hactl(env, hb, 'counter.last_promotion_us')
-    role = hactl(env, hb, 'role')
-    capture.send_signal(signal.SIGTERM)
-    capture.wait()
-    for p in procs:
-        if p.poll() is None:
-            p.kill()
-    for p in procs:
-        p.wait()
-    for f in logs:
-        f.close()
-    res = analyze(os.path.join(work, 'ref.pcap'), cap, kill_ns, 'ka', 'kb',
-                  total)
-    # Where the time goes: the kernel closing the killed runtime's
-    # sockets (A's daemon logs it, CLOCK_MONOTONIC like kill_ns).
-    res['detect_us'] = None
-    with open(os.path.join(d, 'ha-a.log')) as f:
-        for line in f:
-            if 'control connection closed' in line:
-                t = float(line[1:line.index(']')])
-                res['detect_us'] = round(t * 1e6 - kill_ns / 1e3)
-                break
-    res.update({'iter': it, 'seed': seed, 'role_b': role,
-                'daemon_promote_us': int(took) if took else None,
-                'sent': total, 'pps': pps})
-    print(json.dumps(res))
+    with open(os.path.join(work, 'meta.json')) as f:
+        meta = json.load(f)
+    pair = Pair(work, d, it)
+    out = {'iter': it, 'seed': seed, 'scenario': name, 'pps': pps}
+    try:
+        pair.runtime('b', 'standby')
+        pair.runtime('a', 'primary')
+        pair.daemon('a')
+        pair.daemon('b')
+        wait_for('the pair', lambda: pair.hactl('b', 'sync') == 'synced' and
+                 pair.hactl('b', 'peer_state') == 'alive' and
+                 pair.hactl('b', 'peer_role') == 'primary', 60)
+        cap = os.path.join(d, 'cap.bin')
+        capture = pair.start(env['HA_NS_SINK'], [
+            sys.executable, __file__, 'capture', cap, 'ka', 'kb'],
+            'capture.log')
+        wait_for('the capture', lambda: os.path.exists(cap + '.ready'), 10)
+        started = os.path.join(d, 'send')
+        # The fail-back needs the input to last past A's restart and
+        # bulk sync (1-5 s here, loaded): the measured part of the trace
+        # at an eighth of the rate.
+        warm_pps = pps
+        if name == 'rejoin':
+            pps = max(1, pps // 8)
+            out['pps'] = pps
+        os.symlink(trace, started)
+        sender = pair.start(env['HA_NS_SRC'], [
+            sys.executable, __file__, 'send', 'sa0', 'sb0', started,
+            str(pps), str(meta['warm']), str(warm_pps)], 'send.log')
+        wait_for('the sender', lambda: os.path.exists(started + '.started'),
+                 30)
+        t0 = time.monotonic()
+        events = scenario(name, pair, rng, t0,
+                          meta['warm'] / float(warm_pps),
+                          (meta['total'] - meta['warm']) / float(pps),
+                          sender, out)
+        sender.wait()
+        time.sleep(0.3)
+        promotions = sum(int(pair.hactl(n, 'counter.promotions') or 0)
+                         for n in ('a', 'b'))
+        out['last_promotion_us'] = pair.hactl(
+            events[-1][1][1] if events else 'b',
+            'counter.last_promotion_us')
+        capture.send_signal(signal.SIGTERM)
+        capture.wait()
+    finally:
+        pair.stop()
+    tags = set(ip_tag(dd) for _, dd in pcap_read(trace)[1]) - {None}
+    out.update(analyze(os.path.join(work, 'ref.pcap'), cap, events, tags))
+    out['promotions'] = promotions
+    out['false_takeovers'] = max(0, promotions -
+                                 EXPECTED_PROMOTIONS[name])
+    out['missed_takeovers'] = max(0, EXPECTED_PROMOTIONS[name] -
+                                  promotions)
+    # Where the time goes: the dead runtime's daemon sees it dying.
+    if events:
+        n = 'a' if events[0][1] == 'kb' else 'b'
+        t = log_time(os.path.join(d, 'ha-%s.log' % n),
+                     ('process dying', 'process gone',
+                      'control connection closed'))
+        out['detect_us'] = round((t - events[0][0]) / 1e3) if t else None
+    print(json.dumps(out))
 
 
 def pct(xs, p):
@@ -310,29 +510,44 @@ def pct(xs, p):
     return xs[k]
 
 
+def summary(label, xs, unit_div=1.0, fmt='%.1f'):
+    xs = [x / unit_div for x in xs if x is not None]
+    if not xs:
+        return '%s: none' % label
+    return ('%s median=' + fmt + ' p99=' + fmt + ' min=' + fmt + ' max=' +
+            fmt + ' (n=%d)') % (label, pct(xs, 50), pct(xs, 99), min(xs),
+                                max(xs), len(xs))
+
+
 def cmd_report(paths):
     rows = []
     for p in paths:
         with open(p) as f:
             rows += [json.loads(l) for l in f if l.startswith('{')]
-    fo = [r['failover_us'] for r in rows if r['failover_us'] is not None]
-    lost = [r['lost'] for r in rows]
-    print('kills=%d promoted=%d' % (len(rows), len(fo)))
-    if fo:
-        print('failover_us median=%.0f p99=%.0f min=%.0f max=%.0f' %
-              (pct(fo, 50), pct(fo, 99), min(fo), max(fo)))
-    det = [r['detect_us'] for r in rows if r.get('detect_us') is not None]
-    if det:
-        print('detect_us (kill -> runtime socket closed) median=%.0f '
-              'p99=%.0f' % (pct(det, 50), pct(det, 99)))
-    print('lost_packets median=%d p99=%d max=%d' %
-          (pct(lost, 50), pct(lost, 99), max(lost) if lost else 0))
-    print('wrong_packets total=%d dup_packets total=%d '
-          'a_after_b total=%d' % (sum(r['wrong'] for r in rows),
-                                  sum(r['dup'] for r in rows),
-                                  sum(r['a_after_b'] for r in rows)))
-    bad = [r for r in rows if r['failover_us'] is None or r['wrong'] or
-           r['a_after_b']]
+    if not rows:
+        print('no results')
+        return 1
+    n_ev = max(len(r['failover_us']) for r in rows)
+    print('iterations=%d scenario=%s' % (len(rows), rows[0]['scenario']))
+    for k in range(n_ev):
+        print(summary('failover_ms[%d]' % k,
+                      [r['failover_us'][k] if len(r['failover_us']) > k
+                       else None for r in rows], 1000.0, '%.2f'))
+    print(summary('detect_ms (kill -> its daemon sees it)',
+                  [r.get('detect_us') for r in rows], 1000.0, '%.2f'))
+    print(summary('lost_packets', [r['lost'] for r in rows], 1.0, '%d'))
+    for key in ('resync_ms', 'down_ms'):
+        if any(r.get(key) is not None for r in rows):
+            print(summary(key, [r.get(key) for r in rows], 1.0, '%d'))
+    print('wrong=%d dup=%d double_transmit=%d false_takeovers=%d '
+          'missed_takeovers=%d errors=%d' % tuple(
+              sum(1 if k == 'error' and r.get(k) else r.get(k, 0) or 0
+                  for r in rows) for k in (
+                  'wrong', 'dup', 'double', 'false_takeovers',
+                  'missed_takeovers', 'error')))
+    bad = [r for r in rows if None in r['failover_us'] or r['wrong'] or
+           r['double'] or r['false_takeovers'] or r['missed_takeovers'] or
+           r.get('error')]
     return 1 if bad else 0
 
 
@@ -341,7 +556,7 @@ def main():
     if cmd == 'tag':
         cmd_tag(*args)
     elif cmd == 'send':
-        cmd_send(args[0], args[1], args[2], args[3])
+        cmd_send(*args)
     elif cmd == 'capture':
         cmd_capture(args[0], args[1:])
     elif cmd == 'run':

@@ -4,7 +4,9 @@
 # checked; then a primary/standby pair whose primary is killed (-9) at a
 # random batch and whose standby is promoted, the outputs compared byte
 # for byte with the uninterrupted run's; then the replication bytes of
-# every --replicate mode.
+# every --replicate mode; then a pair run by two sa-hadaemons in network
+# namespaces, whose primary runtime is killed and whose daemons detect
+# it and promote the standby by themselves.
 set -eu
 cd "$(dirname "$0")/.."
 . tools/lib/common.sh
@@ -42,6 +44,15 @@ echo "== replication savings: the same trace once per --replicate mode"
 "$BUILD_DIR/tools/sa-replbench" --mb nat --trace "$OUT/trace.pcap" \
 	--build "$BUILD_DIR" --csv "$OUT/replbench.csv" \
 	--plot "$OUT/replbench.svg"
+
+echo "== the pair under sa-hadaemon (network namespaces, net_af_packet):" \
+	"kill -9 of the primary runtime, detected and taken over by the daemons"
+if ! tools/ha-failover.sh --scenario runtime:3 --seed "${SEED:-$$}" \
+	--build "$BUILD_DIR" >"$OUT/ha-failover.log" 2>&1; then
+	cat "$OUT/ha-failover.log"
+	exit 1
+fi
+tail -5 "$OUT/ha-failover.log"
 
 echo "== done: input $OUT/trace.pcap, output $OUT/out.pcap," \
 	"counters $OUT/stats.json, replication $OUT/replbench.{csv,svg}"

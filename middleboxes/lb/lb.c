@@ -221,6 +221,7 @@ const struct sa_middlebox lb_middlebox = {
 	.stats = lb_stats_report,
 	.drop_names = lb_drop_names,
 	.n_drop_names = LB_DROP_COUNT,
+	.command = lb_command,
 };
 
 SA_MIDDLEBOX_REGISTER(lb_middlebox)

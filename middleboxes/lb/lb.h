@@ -42,6 +42,10 @@
  *    that did not hold the connection answers with a RST, so the client
  *    learns at once instead of timing out). A service without an "up"
  *    backend drops new flows as "no-backend".
+ *  - Operator command (the descriptor's command: sa-ctl mb 'LINE',
+ *    sa-runtime --commands): "backend SERVICE BACKEND up|drain|down"
+ *    calls lb_backend_set_state(); the runtime replicates the line, and
+ *    the standby runs it at the same input position.
  *
  * The Maglev tables and the service and backend configuration are written
  * only at init and by lb_backend_set_state(), never per packet; the
@@ -80,7 +84,8 @@ extern const struct sa_middlebox lb_middlebox;
  * the control interface: it takes time in the table size, so call it
  * between bursts, never from process() and never concurrently with it.
  * The standby must be given the same call, as the backend states are
- * configuration, not replicated per packet.
+ * configuration, not replicated per packet: through sa-runtime, use the
+ * operator command (lb_cmd.c), which replication carries to it.
  *
  * @param service  "VIP:PORT/PROTO" as in the [lb] service entries, e.g.
  *                 "192.0.2.10:80/tcp" or "[2001:db8::10]:443/tcp".

@@ -205,7 +205,7 @@ lb_maglev_fini(void)
 }
 
 /* The service @p text names: its index, or -EINVAL / -ENOENT. */
-static int
+int
 lb_maglev_service(const char *text)
 {
 	struct lb_endpoint ep;

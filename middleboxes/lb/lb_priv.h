@@ -4,13 +4,13 @@
 
 /*
  * Internals shared by the lb modules: configuration (lb_config.c, with the
- * endpoint grammar in lb_text.c), Maglev tables and backend states
- * (lb_maglev.c), connection tables (lb_conn.c) and header rewriting
- * (lb_xlate.c); lb.c holds the descriptor and the packet path.
+ * endpoint grammar in lb_text.c), Maglev tables, backend states and their
+ * command (lb_maglev.c, lb_cmd.c), connections (lb_conn.c) and header
+ * rewriting (lb_xlate.c); lb.c holds the descriptor and the packet path.
  *
  * State, and who writes it:
  *  - lb_cfg and the block lb_maglev points to: init and the control path
- *    (lb_backend_set_state) only. The packet path reads them.
+ *    (lb_backend_set_state, lb_command) only. The packet path reads them.
  *  - lb_conns, lb_replies, lb_stats, lb_be_stats: the packet path.
  * IPv4 and IPv6 share every line past lb_flow_key(): addresses are held
  * as 16 bytes (IPv4 in the first 4, the rest zero) next to the family.
@@ -326,5 +326,13 @@ unsigned int lb_flow_key(const struct sa_pkt *pkt, const struct sa_parsed *p,
 void lb_rewrite_init(struct lb_backend *be, const struct lb_service *svc);
 void lb_xlate(struct sa_pkt *pkt, const struct sa_parsed *p,
 	      const struct lb_rewrite *rw, enum lb_side side);
+
+/* lb_maglev.c: index of the service "VIP:PORT/PROTO" @p text names, or
+ * -EINVAL / -ENOENT. */
+int lb_maglev_service(const char *text);
+
+/* lb_cmd.c: the descriptor's command callback. */
+int lb_command(struct sa_ctx *ctx, const char *line, char *reply,
+	       size_t len);
 
 #endif /* LB_PRIV_H */

@@ -53,6 +53,16 @@ void sa_shim_process(const uint8_t *frame, uint32_t len, uint8_t arm,
 /** Runs tick() (if the middlebox has one) at @p now_ns. */
 void sa_shim_tick(uint64_t now_ns);
 
+/**
+ * Runs the operator command @p line through the descriptor's command
+ * callback, as sa-runtime does between two packets, with its reply (or
+ * reason) in @p reply. @return its result; -ENOTSUP when the middlebox
+ * has no command callback, -ENODEV when none is initialized, -EINVAL for
+ * a line of SA_MB_COMMAND_MAX bytes or more (the runtime refuses it
+ * before the middlebox sees it).
+ */
+int sa_shim_command(const char *line, char *reply, size_t reply_len);
+
 /** The last line given to sa_log() (config errors land here), or "". */
 const char *sa_shim_last_log(void);
 

@@ -88,6 +88,30 @@ START_TEST(promote_missed)
 }
 END_TEST
 
+START_TEST(stall)
+{
+	struct ha_local l = standby(1, 1);
+	const char *why;
+
+	hear(T0, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	/* A short stall with heartbeats missed: the peer's daemon may be
+	 * dead while its runtime hiccups. No takeover. */
+	l.stalled = 1;
+	l.stall_us = 5000;
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 20 * MS, &why),
+			 HA_ACT_NONE);
+	/* A stall with heartbeats that say the runtime lives: a slow
+	 * primary or a cut replication link. No takeover either. */
+	l.stall_us = 2 * HA_HOST_DOWN_STALL_US;
+	hear(T0 + 21 * MS, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 22 * MS, &why),
+			 HA_ACT_NONE);
+	/* Silent and stalled that long while TCP looks up: host down. */
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 40 * MS, &why),
+			 HA_ACT_PROMOTE);
+}
+END_TEST
+
 START_TEST(link_cut)
 {
 	struct ha_local l = standby(1, 0);
@@ -164,6 +188,7 @@ ha_peer_suite(void)
 	tcase_add_test(tc, promote_fast_path);
 	tcase_add_test(tc, promote_missed);
 	tcase_add_test(tc, link_cut);
+	tcase_add_test(tc, stall);
 	tcase_add_test(tc, syncing_never);
 	tcase_add_test(tc, fenced_peer_primary);
 	tc = sa_tcase(s, "split_brain", 10);

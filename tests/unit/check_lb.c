@@ -6,7 +6,8 @@
  * translated tuple, so the incremental checksums are compared byte for
  * byte against full computations. Maglev properties are checked on the
  * tables themselves (lb_maglev_table) and on traffic; backend changes go
- * through lb_backend_set_state, the control-path entry point.
+ * through lb_backend_set_state, the control-path entry point, and through
+ * the descriptor's command callback (sa_shim_command).
  *
  * Longer than most files because tests/meson.build builds each suite
  * from its one check_<name>.c; the sections follow the test cases:
@@ -781,6 +782,118 @@ START_TEST(test_set_state_errors)
 	sa_shim_fini();
 	ck_assert_int_eq(lb_backend_set_state(SVC_HTTP, "10.1.0.1:8080",
 					      LB_BACKEND_UP), -ENODEV);
+}
+END_TEST
+
+/* ---- operator commands (the descriptor's command callback) ---- */
+
+/* One command on INI_BASE: its result, a word its reply must hold, and
+ * the state of backend @p be after it (-1: not checked). */
+struct cmd_case {
+	const char *line;
+	int rc;
+	const char *reply;
+	int be;
+	int state;
+};
+
+static const struct cmd_case cmd_cases[] = {
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1:8080 down", 0, "down", 0,
+	  LB_BACKEND_DOWN },
+	{ "backend\t192.0.2.10:80/tcp  10.1.0.1:8080\tdrain", 0, "drain", 0,
+	  LB_BACKEND_DRAIN },
+	{ "backend 192.0.2.10:53/udp 10.1.0.2 drain", 0, "drain", 1,
+	  LB_BACKEND_DRAIN },
+	{ "backend [2001:db8::10]:53/udp [fd00::1] down", 0, "down", 3,
+	  LB_BACKEND_DOWN },
+	{ "  backend [2001:db8::10]:443/tcp [fd00::1]:8443 up ", 0, "up", 2,
+	  LB_BACKEND_UP },
+	/* bad service */
+	{ "backend 192.0.2.10:81/tcp 10.1.0.1:8080 down", -ENOENT,
+	  "no service", 0, LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80 10.1.0.1:8080 down", -EINVAL, "service", 0,
+	  LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/sctp 10.1.0.1:8080 down", -EINVAL,
+	  "tcp or udp", 0, LB_BACKEND_UP },
+	/* bad backend */
+	{ "backend 192.0.2.10:80/tcp 10.1.0.9:8080 down", -ENOENT,
+	  "no backend", 0, LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1 down", -ENOENT, "no backend",
+	  0, LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1:0 down", -EINVAL, "backend",
+	  0, LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/tcp fd00::1 down", -EINVAL, "backend", 0,
+	  LB_BACKEND_UP },
+	/* bad state */
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1:8080 DOWN", -EINVAL, "state",
+	  0, LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1:8080 offline", -EINVAL,
+	  "state", 0, LB_BACKEND_UP },
+	/* garbage */
+	{ "", -EINVAL, "usage", 0, LB_BACKEND_UP },
+	{ "   ", -EINVAL, "usage", 0, LB_BACKEND_UP },
+	{ "frontend 192.0.2.10:80/tcp 10.1.0.1:8080 down", -EINVAL, "usage",
+	  0, LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1:8080", -EINVAL, "usage", 0,
+	  LB_BACKEND_UP },
+	{ "backend 192.0.2.10:80/tcp 10.1.0.1:8080 down now", -EINVAL,
+	  "usage", 0, LB_BACKEND_UP },
+	{ "backend \xff\xfe 10.1.0.1:8080 down", -EINVAL, "service", 0,
+	  LB_BACKEND_UP },
+};
+
+START_TEST(test_command)
+{
+	const struct cmd_case *c = &cmd_cases[_i];
+	char reply[128], name[32];
+	int rc;
+
+	ck_assert_int_eq(sa_shim_init(&lb_middlebox, INI_BASE), 0);
+	rc = sa_shim_command(c->line, reply, sizeof(reply));
+	ck_assert_msg(rc == c->rc, "'%s': %d (%s), expected %d", c->line, rc,
+		      reply, c->rc);
+	ck_assert_msg(strstr(reply, c->reply) != NULL, "'%s': reply '%s' "
+		      "lacks '%s'", c->line, reply, c->reply);
+	snprintf(name, sizeof(name), "backend%d.state", c->be);
+	expect_stat(c->line, name, (uint64_t)c->state);
+	sa_shim_fini();
+}
+END_TEST
+
+/* The command is lb_backend_set_state(): the same tables, the same
+ * counters; and it refuses lines the runtime would refuse. */
+START_TEST(test_command_tables)
+{
+	static uint16_t by_call[MAGLEV_TEST];
+	char reply[128], line[SA_MB_COMMAND_MAX + 8];
+	const uint16_t *table;
+	uint32_t size;
+
+	ck_assert_int_eq(sa_shim_command("backend x y up", reply,
+					 sizeof(reply)), -ENODEV);
+	ck_assert_int_eq(sa_shim_init(&lb_middlebox, INI_POOL), 0);
+	ck_assert_int_eq(lb_backend_set_state(SVC_HTTP, pool_backend(1),
+					      LB_BACKEND_DOWN), 0);
+	ck_assert_int_eq(lb_maglev_table(SVC_HTTP, &table, &size), 0);
+	memcpy(by_call, table, sizeof(by_call));
+	ck_assert_int_eq(lb_backend_set_state(SVC_HTTP, pool_backend(1),
+					      LB_BACKEND_UP), 0);
+	ck_assert_int_eq(sa_shim_command("backend " SVC_HTTP " 10.1.0.2 down",
+					 reply, sizeof(reply)), 0);
+	ck_assert_mem_eq(table, by_call, sizeof(by_call));
+	expect_stat("command", "maglev_rebuilds", 3);
+	expect_stat("command", "backend1.state", LB_BACKEND_DOWN);
+	/* a connection opened before keeps affinity until the next packet
+	 * finds its backend down: exercised by the backends cases above */
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "backend", 7);
+	line[sizeof(line) - 1] = '\0';
+	ck_assert_int_eq(sa_shim_command(line, reply, sizeof(reply)),
+			 -EINVAL);
+	/* a tiny reply buffer truncates, never overflows */
+	ck_assert_int_eq(sa_shim_command("backend", reply, 4), -EINVAL);
+	ck_assert_uint_eq(strlen(reply), 3);
+	sa_shim_fini();
 }
 END_TEST
 
@@ -1625,6 +1738,9 @@ lb_suite(void)
 	tcase_add_test(tc, test_drain_reopen);
 	tcase_add_test(tc, test_all_down);
 	tcase_add_test(tc, test_set_state_errors);
+	tcase_add_loop_test(tc, test_command, 0,
+			    sizeof(cmd_cases) / sizeof(cmd_cases[0]));
+	tcase_add_test(tc, test_command_tables);
 
 	tc = sa_tcase(s, "maglev", 60);
 	tcase_add_loop_test(tc, test_maglev_weights, 0,

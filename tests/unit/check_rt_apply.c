@@ -6,9 +6,13 @@
  * out of order, of another epoch, reaching outside the arena and the
  * manifest regions, too large, unexpected — is rejected whole under its
  * own counter and writes nothing; a split batch lands only when complete.
+ * Operator commands a delta carries run before its ranges are written; a
+ * bad command record (too long, not UTF-8, out of order) or one that
+ * fails here rejects the frame.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +21,7 @@
 #include "check_main.h"
 #include "rt_apply.h"
 #include "rt_arena.h"
+#include "rt_cmd.h"
 #include "rt_ident.h"
 #include "rt_ranges.h"
 
@@ -441,6 +446,192 @@ START_TEST(rmap_bounds)
 }
 END_TEST
 
+/* ---- operator commands in deltas (proto/replication.proto, COMMANDS) */
+
+#define CMD_MAX_SEEN	8
+
+static struct {
+	unsigned int calls;
+	char line[CMD_MAX_SEEN][RT_CMD_LINE_MAX];
+	uint8_t arena0[CMD_MAX_SEEN];	/* arena_mem[0] when it ran */
+} cmd_seen;
+
+/* The middlebox's stand-in: records the call; "fail" fails. */
+static int
+cmd_cb(void *arg, const char *line, char *reply, size_t len)
+{
+	unsigned int i = cmd_seen.calls++;
+
+	(void)arg;
+	if (i < CMD_MAX_SEEN) {
+		snprintf(cmd_seen.line[i], sizeof(cmd_seen.line[i]), "%s",
+			 line);
+		cmd_seen.arena0[i] = arena_mem[0];
+	}
+	if (strcmp(line, "fail") == 0) {
+		snprintf(reply, len, "refused");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A delta of batch @p seq (input count seq * 32) with one range and the
+ * commands @p lines at positions @p at. */
+static size_t
+delta_cmds(uint32_t seq, int more, const char *const *lines,
+	   const uint64_t *at, unsigned int n)
+{
+	static const uint8_t x[] = "X";
+	struct test_range r = { addr_of(arena_mem), x, 1 };
+	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
+	Sa__Repl__Command c[CMD_MAX_SEEN], *cp[CMD_MAX_SEEN];
+	unsigned int i;
+
+	ck_assert_uint_le(n, CMD_MAX_SEEN);
+	for (i = 0; i < n; i++) {
+		sa__repl__command__init(&c[i]);
+		c[i].line = (char *)(uintptr_t)lines[i];
+		c[i].input_count = at[i];
+		cp[i] = &c[i];
+	}
+	fill_ranges(&d.ranges, &r, 1);
+	d.epoch = TEST_EPOCH;
+	d.seq = seq;
+	d.input_count = seq * 32;
+	d.more = more;
+	d.n_commands = n;
+	d.commands = cp;
+	return seal_msg(RT_MSG_DELTA, &d.base);
+}
+
+static void
+cmd_setup(void)
+{
+	setup();
+	memset(&cmd_seen, 0, sizeof(cmd_seen));
+	rt_apply_set_command(&ap, cmd_cb, NULL);
+}
+
+START_TEST(commands_before_ranges)
+{
+	static const char *const lines[] = { "backend a b down", "second" };
+	static const uint64_t at[] = { 33, 64 };
+
+	sync_up();
+	ck_assert_int_eq(feed(&auth, delta_cmds(2, 0, lines, at, 2)), 0);
+	ck_assert_uint_eq(cmd_seen.calls, 2);
+	ck_assert_str_eq(cmd_seen.line[0], lines[0]);
+	ck_assert_str_eq(cmd_seen.line[1], lines[1]);
+	/* Both ran before the batch's range was written. */
+	ck_assert_uint_eq(cmd_seen.arena0[0], 0);
+	ck_assert_uint_eq(cmd_seen.arena0[1], 0);
+	ck_assert_uint_eq(arena_mem[0], 'X');
+	ck_assert_uint_eq(stats.commands, 2);
+	ck_assert_uint_eq(ap.input_count, 64);
+	/* At the last batch's end (a command between batches): fine. */
+	ck_assert_int_eq(feed(&auth, delta_cmds(3, 0, lines, at + 1, 1)), 0);
+	ck_assert_uint_eq(stats.commands, 3);
+}
+END_TEST
+
+/* A bad command record: the frame is rejected whole, nothing runs. */
+static const struct {
+	const char *line;
+	uint64_t at;
+	int more;
+} bad_cmds[] = {
+	{ "", 40, 0 },				/* empty */
+	{ "backend \xff\xfe down", 40, 0 },	/* not UTF-8 */
+	{ "backend \xc0\xaf down", 40, 0 },	/* overlong */
+	{ "backend\nsecond", 40, 0 },		/* control character */
+	{ "backend \x7f", 40, 0 },		/* DEL */
+	{ "ok", 65, 0 },			/* past the batch's end */
+	{ "ok", 40, 1 },			/* in a delta with more */
+	{ NULL, 40, 0 },			/* too long: set below */
+};
+
+START_TEST(bad_command_records)
+{
+	static char longline[RT_CMD_LINE_MAX + 1];
+	const char *line = bad_cmds[_i].line;
+
+	memset(longline, 'a', RT_CMD_LINE_MAX);
+	if (line == NULL)
+		line = longline;
+	sync_up();
+	expect_rejected(&auth, delta_cmds(2, bad_cmds[_i].more, &line,
+					  &bad_cmds[_i].at, 1),
+			RT_REJECT_BAD_COMMAND);
+	ck_assert_uint_eq(cmd_seen.calls, 0);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCED);
+}
+END_TEST
+
+START_TEST(bad_command_order)
+{
+	static const char *const lines[] = { "one", "two" };
+	static const uint64_t back[] = { 50, 40 };
+	static const uint64_t early[] = { 10 };
+
+	sync_up();
+	expect_rejected(&auth, delta_cmds(2, 0, lines, back, 2),
+			RT_REJECT_BAD_COMMAND);
+	/* Before the last batch applied (input 64 after this one). */
+	rt_apply_session(&ap, TEST_EPOCH);
+	sync_up();
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 2, 0, NULL, 0)), 0);
+	ck_assert_int_eq(feed(&auth, delta_cmds(3, 0, lines, early, 1)),
+			 RT_REJECT_BAD_COMMAND);
+	ck_assert_uint_eq(cmd_seen.calls, 0);
+	/* Without a middlebox to run them, commands are refused too. */
+	rt_apply_set_command(&ap, NULL, NULL);
+	rt_apply_session(&ap, TEST_EPOCH);
+	sync_up();
+	ck_assert_int_eq(feed(&auth, delta_cmds(2, 0, lines, back + 1, 1)),
+			 RT_REJECT_BAD_COMMAND);
+	ck_assert_uint_eq(arena_mem[0], 0);
+}
+END_TEST
+
+START_TEST(command_fails_here)
+{
+	static const char *const first[] = { "fail", "ok" };
+	static const char *const later[] = { "ok", "fail" };
+	static const uint64_t at[] = { 40, 41 };
+
+	sync_up();
+	/* The first fails: nothing ran, nothing written, still synced. */
+	expect_rejected(&auth, delta_cmds(2, 0, first, at, 2),
+			RT_REJECT_BAD_COMMAND);
+	ck_assert_uint_eq(cmd_seen.calls, 1);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCED);
+	/* A later one fails: the first ran, so no batch boundary any more:
+	 * not promotable until a snapshot. */
+	rt_apply_session(&ap, TEST_EPOCH);
+	sync_up();
+	expect_rejected(&auth, delta_cmds(2, 0, later, at, 2),
+			RT_REJECT_BAD_COMMAND);
+	ck_assert_uint_eq(cmd_seen.calls, 3);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCING);
+	ck_assert_uint_eq(stats.commands, 1);
+}
+END_TEST
+
+START_TEST(command_check)
+{
+	ck_assert_ptr_null(rt_cmd_check("backend 192.0.2.10:80/tcp x up",
+					30));
+	ck_assert_ptr_null(rt_cmd_check("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
+	ck_assert_ptr_nonnull(rt_cmd_check("", 0));
+	ck_assert_ptr_nonnull(rt_cmd_check("a\0b", 3));
+	ck_assert_ptr_nonnull(rt_cmd_check("\xed\xa0\x80", 3)); /* surrogate */
+	ck_assert_ptr_nonnull(rt_cmd_check("\xf4\x90\x80\x80", 4)); /* > max */
+	/* truncated */
+	ck_assert_ptr_nonnull(rt_cmd_check("\xe2\x82", 2));
+	ck_assert_ptr_nonnull(rt_cmd_check("\xc2\x85", 2));	/* C1 NEL */
+}
+END_TEST
+
 static Suite *
 rt_apply_suite(void)
 {
@@ -459,6 +650,14 @@ rt_apply_suite(void)
 	tcase_add_test(tc, bad_packed_ranges);
 	tcase_add_test(tc, too_large);
 	tcase_add_test(tc, unexpected_before_sync);
+	tc = sa_tcase(s, "commands", TEST_TIMEOUT);
+	tcase_add_checked_fixture(tc, cmd_setup, teardown);
+	tcase_add_test(tc, commands_before_ranges);
+	tcase_add_loop_test(tc, bad_command_records, 0,
+			    sizeof(bad_cmds) / sizeof(bad_cmds[0]));
+	tcase_add_test(tc, bad_command_order);
+	tcase_add_test(tc, command_fails_here);
+	tcase_add_test(tc, command_check);
 	return s;
 }
 

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "check_main.h"
 #include "rt_wire.h"
@@ -171,6 +173,51 @@ START_TEST(session_key)
 }
 END_TEST
 
+/* The MAC is HMAC-SHA256 exactly (proto/replication.proto): what
+ * one-shot HMAC() computes over header and payload, with the pre-shared
+ * key and with the session key HMAC(psk, label || nonces). Payloads of
+ * several lengths cross SHA-256's block and padding boundaries. */
+START_TEST(matches_hmac)
+{
+	static const uint8_t np[RT_WIRE_NONCE_LEN] = { 7, 1 };
+	static const uint8_t ns[RT_WIRE_NONCE_LEN] = { 9, 2 };
+	static const char label[] = "sa-repl-session";
+	static const uint32_t lens[] = { 0, 1, 26, 55, 56, 57, 64, 100 };
+	uint8_t msg[sizeof(label) - 1 + 2 * RT_WIRE_NONCE_LEN];
+	uint8_t skey[RT_WIRE_MAC_LEN], mac[RT_WIRE_MAC_LEN];
+	unsigned int i, j, mlen, round;
+	const uint8_t *key;
+	uint32_t len;
+	size_t n;
+
+	memcpy(msg, label, sizeof(label) - 1);
+	memcpy(msg + sizeof(label) - 1, np, RT_WIRE_NONCE_LEN);
+	memcpy(msg + sizeof(label) - 1 + RT_WIRE_NONCE_LEN, ns,
+	       RT_WIRE_NONCE_LEN);
+	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), key_a, RT_WIRE_KEY_LEN, msg,
+				   sizeof(msg), skey, &mlen));
+	ck_assert_int_eq(rt_wire_auth_init(&auth, key_a), 0);
+	for (round = 0; round < 2; round++) {
+		key = round == 0 ? key_a : skey;
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			len = lens[i];
+			for (j = 0; j < len; j++)
+				frame[RT_WIRE_HDR_LEN + j] = (uint8_t)(j * 7 + i);
+			n = rt_wire_seal(&auth, RT_MSG_DELTA, frame, len);
+			ck_assert_uint_eq(n, RT_WIRE_OVERHEAD + len);
+			ck_assert_ptr_nonnull(HMAC(EVP_sha256(), key,
+						   RT_WIRE_KEY_LEN, frame,
+						   RT_WIRE_HDR_LEN + len, mac,
+						   &mlen));
+			ck_assert_mem_eq(frame + RT_WIRE_HDR_LEN + len, mac,
+					 RT_WIRE_MAC_LEN);
+		}
+		ck_assert_int_eq(rt_wire_auth_session(&auth, np, ns), 0);
+	}
+	rt_wire_auth_fini(&auth);
+}
+END_TEST
+
 static int
 key_file(const char *text, mode_t mode, char *path, size_t len)
 {
@@ -228,6 +275,7 @@ rt_wire_suite(void)
 	tc = sa_tcase(s, "core", TEST_TIMEOUT);
 	tcase_add_test(tc, roundtrip);
 	tcase_add_test(tc, session_key);
+	tcase_add_test(tc, matches_hmac);
 	tcase_add_test(tc, serial_numbers);
 	tc = sa_tcase(s, "malformed", TEST_TIMEOUT);
 	tcase_add_test(tc, tampered);

@@ -2,7 +2,7 @@
 # repl_lib.sh): one kill of the primary and its verdict.
 #
 # Uses the harness's MB, CFG, TRACE, REF, REF_ALERTS, MODE, COMMIT,
-# VERIFY, BURST, COMMIT_DEPTH and WORK.
+# VERIFY, FO_CMDS, BURST, COMMIT_DEPTH and WORK.
 
 # fo_field FILE KEY: the value of KEY=VALUE on the primary's test-kill
 # line (sa-runtime --test-kill-at-batch).
@@ -37,7 +37,7 @@ fo_run() {
 		"net_pcap0,rx_pcap=$d/rest.fifo,tx_pcap=$d/standby.pcap" \
 		"$CFG" "$d/standby.log" --mb "$MB" --clock trace \
 		--listen "127.0.0.1:$REPL_PORT" --control "$d/ctl" $VERIFY \
-		--idle-exit 500 --stats-file "$d/standby.json" \
+		$FO_CMDS --idle-exit 500 --stats-file "$d/standby.json" \
 		--alert-log "$d/standby.alerts"
 	standby=$!
 	wait_for "the standby's control socket" 10 test -S "$d/ctl"
@@ -46,7 +46,7 @@ fo_run() {
 		"net_pcap0,rx_pcap=$TRACE,tx_pcap=$d/primary.pcap" \
 		"$CFG" "$d/primary.log" --mb "$MB" --clock trace \
 		--peer "127.0.0.1:$REPL_PORT" --replicate "$MODE" \
-		--commit "$COMMIT" $VERIFY --await-standby 5000 \
+		--commit "$COMMIT" $VERIFY $FO_CMDS --await-standby 5000 \
 		--idle-exit 2000 --alert-log "$d/primary.alerts" \
 		--test-kill-at-batch "$2" --test-kill-when "$3"
 	FO_RC=0
@@ -129,6 +129,21 @@ fo_verdict() {
 		[ "$(json_get "$d/standby.json" repl.promotions)" = 1 ] ||
 			FO_WHY="the standby did not count its promotion"
 	fi
+	# Operator commands: the standby failed none of those it ran (the
+	# replicated ones would have been rejected), and ended with the
+	# reference's middlebox state where commands put it (lb: backend
+	# states).
+	if [ -z "$FO_WHY" ] && [ -n "$FO_CMDS" ]; then
+		if [ "$(json_get "$d/standby.json" commands.failed)" -ne 0 ] ||
+			[ "$(json_get "$d/standby.json" \
+				repl.reject.bad-command)" -ne 0 ]; then
+			FO_WHY="the standby failed commands: $(grep -m 2 \
+				'command' "$d/standby.log" | tr '\n' ' ')"
+		elif [ "$(grep '"mb\..*state"' "$d/standby.json")" != \
+			"$(grep '"mb\..*state"' "$WORK/ref.json")" ]; then
+			FO_WHY="the standby's command state differs from the reference's"
+		fi
+	fi
 	if [ -z "$FO_WHY" ] && [ -n "$VERIFY" ]; then
 		checked=$(json_get "$d/standby.json" repl.verify_checked)
 		bad=$(json_get "$d/standby.json" repl.verify_mismatches)
@@ -144,6 +159,9 @@ fo_verdict() {
 	line="kill $i/$KILLS: batch=$b/$NB when=$when primary_in=$kin"
 	line="$line resumed_at=$FO_FROM unacked=$unacked primary_out=$plen gap=$gap"
 	line="$line standby_out=$(pcap_tool count "$d/standby.pcap")"
+	[ -z "$FO_CMDS" ] || line="$line commands_replicated=$(json_get \
+		"$d/standby.json" repl.commands) commands_run=$(json_get \
+		"$d/standby.json" commands.run)"
 	[ "$(grep -c . "$REF_ALERTS")" -eq 0 ] ||
 		line="$line alerts_repeated=$dup"
 	if [ -n "$FO_WHY" ]; then

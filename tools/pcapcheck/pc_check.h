@@ -29,8 +29,9 @@ int pc_check_nat(const char *in, const char *out, const struct tl_pool *pool,
 		 const struct sa_prefix_set *inside);
 
 /** Output is the input as balanced by the lb middlebox with @p cfg
- *  (see middleboxes/lb/lb.h). */
-int pc_check_lb(const char *in, const char *out, const struct pc_lbconf *cfg);
+ *  (see middleboxes/lb/lb.h), whose backend changes (if any) it applies
+ *  at their input positions. */
+int pc_check_lb(const char *in, const char *out, struct pc_lbconf *cfg);
 
 /** Prints packets=N for @p path. */
 int pc_check_count(const char *path);

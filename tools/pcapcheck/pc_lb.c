@@ -8,6 +8,12 @@
  * connection; nothing else may change, checksums must hold. Input frames
  * that have no output frame are checked too: a client packet to a
  * service, or a reply of a known connection, must not be lost.
+ *
+ * With a --commands schedule the backend states change at their input
+ * positions, as in sa-runtime: a new flow must reach a backend that is up
+ * at its first packet; a flow keeps its backend unless that backend is
+ * down at one of its client packets, which then moves it, once, to one
+ * that is up (the old backend's replies are then the lb's to drop).
  */
 
 #include <stdarg.h>
@@ -58,9 +64,13 @@ struct pc_lb_map {
 	uint64_t cap, n;
 };
 
+/* Value of a reply key whose connection moved to another backend. */
+#define PC_LB_MOVED		UINT32_MAX
+
 struct pc_lb {
 	struct pc_reader in, out;
-	const struct pc_lbconf *cfg;
+	struct pc_lbconf *cfg;
+	uint64_t moved;
 	struct pc_lb_map flows;		/* client tuple -> backend */
 	struct pc_lb_map conns;		/* backend -> client tuple -> backend */
 	uint64_t client, reply, other;
@@ -89,7 +99,7 @@ pc_lb_probe(struct pc_lb_slot *slots, uint64_t cap, const struct pc_lb_key *k)
 	return &slots[i];
 }
 
-static const uint32_t *
+static uint32_t *
 pc_lb_find(const struct pc_lb_map *m, const struct pc_lb_key *k)
 {
 	struct pc_lb_slot *s = pc_lb_probe(m->slots, m->cap, k);
@@ -245,7 +255,7 @@ pc_lb_client(struct pc_lb *c, const struct pc_lb_tuple *ti,
 	char a[PC_EP_STR_MAX], b[PC_EP_STR_MAX], d[PC_EP_STR_MAX];
 	const struct pc_lb_backend *be;
 	struct pc_lb_key fk, rk;
-	const uint32_t *v;
+	uint32_t *v;
 	int svc = pc_lbconf_service(c->cfg, &ti->dst);
 	int i = pc_lbconf_backend(c->cfg, &to->dst);
 
@@ -262,13 +272,32 @@ pc_lb_client(struct pc_lb *c, const struct pc_lb_tuple *ti,
 	memset(&fk, 0, sizeof(fk));
 	fk.t = *ti;
 	v = pc_lb_find(&c->flows, &fk);
-	if (v != NULL && *v != (uint32_t)i)
+	if (v != NULL && *v != (uint32_t)i &&
+	    c->cfg->be[*v].state != PC_LB_DOWN)
 		return pc_lb_fail(&c->out, "flow from %s moved from backend "
 				  "%s to %s", pc_ep_str(&ti->src, a, sizeof(a)),
 				  pc_ep_str(&c->cfg->be[*v].ep, b, sizeof(b)),
 				  pc_ep_str(&to->dst, d, sizeof(d)));
-	if (v != NULL)
+	if (v != NULL && *v == (uint32_t)i)
 		return 0;
+	if (v != NULL && !be->up)
+		return pc_lb_fail(&c->out, "flow from %s moved off down "
+				  "backend %s to %s, which is not up",
+				  pc_ep_str(&ti->src, a, sizeof(a)),
+				  pc_ep_str(&c->cfg->be[*v].ep, b, sizeof(b)),
+				  pc_ep_str(&to->dst, d, sizeof(d)));
+	if (v != NULL) {
+		/* Its backend is down: the lb moved it; the old backend's
+		 * replies now belong nowhere. */
+		pc_lb_conn_key(ti, &c->cfg->be[*v].ep, &rk);
+		*pc_lb_find(&c->conns, &rk) = PC_LB_MOVED;
+		*v = (uint32_t)i;
+		pc_lb_conn_key(ti, &to->dst, &rk);
+		c->moved++;
+		c->be_flows[i]++;
+		return pc_lb_add(&c->conns, &rk, (uint32_t)i) < 0 ?
+		       pc_lb_fail(&c->out, "out of memory") : 0;
+	}
 	if (!be->up)
 		return pc_lb_fail(&c->out, "new flow from %s sent to %s, "
 				  "which is not up", pc_ep_str(&ti->src, a,
@@ -295,11 +324,12 @@ pc_lb_reply(struct pc_lb *c, const struct pc_lb_tuple *ti,
 	memset(&rk, 0, sizeof(rk));
 	rk.t = *ti;
 	v = pc_lb_find(&c->conns, &rk);
-	if (v == NULL)
+	if (v == NULL || *v == PC_LB_MOVED)
 		return pc_lb_fail(&c->out, "reply from %s to %s forwarded, "
-				  "but no flow of that client went there",
+				  "but no flow of that client %s there",
 				  pc_ep_str(&ti->src, a, sizeof(a)),
-				  pc_ep_str(&ti->dst, b, sizeof(b)));
+				  pc_ep_str(&ti->dst, b, sizeof(b)),
+				  v == NULL ? "went" : "is left");
 	vip = &c->cfg->svc[c->cfg->be[*v].service];
 	if (memcmp(to->src.addr, vip->addr, PC_ADDR_LEN) != 0 ||
 	    to->src.port != vip->port)
@@ -336,6 +366,7 @@ pc_lb_lost(struct pc_lb *c, const struct pc_frame *in)
 	char a[PC_EP_STR_MAX];
 	struct pc_lb_tuple t;
 	struct pc_lb_key rk;
+	const uint32_t *v;
 
 	if (!pc_lb_tuple_get(in, &t))
 		return 0;
@@ -347,7 +378,8 @@ pc_lb_lost(struct pc_lb *c, const struct pc_frame *in)
 	}
 	memset(&rk, 0, sizeof(rk));
 	rk.t = t;
-	if (pc_lb_find(&c->conns, &rk) == NULL)
+	v = pc_lb_find(&c->conns, &rk);
+	if (v == NULL || *v == PC_LB_MOVED)
 		return 0;
 	return pc_lb_fail(&c->in, "reply from %s of a connection dropped",
 			  pc_ep_str(&t.src, a, sizeof(a)));
@@ -361,6 +393,7 @@ pc_lb_next_in(struct pc_lb *c)
 	int rc;
 
 	while ((rc = pc_reader_next(&c->in)) > 0) {
+		pc_lbconf_advance(c->cfg, c->in.cur.index - 1);
 		if (pc_lb_match(c, &c->in.cur, &c->out.cur))
 			return 1;
 		if (pc_lb_lost(c, &c->in.cur) < 0)
@@ -394,9 +427,11 @@ pc_lb_walk(struct pc_lb *c)
 	}
 	if (rc < 0)
 		return -1;
-	while ((rc = pc_reader_next(&c->in)) > 0)
+	while ((rc = pc_reader_next(&c->in)) > 0) {
+		pc_lbconf_advance(c->cfg, c->in.cur.index - 1);
 		if (pc_lb_lost(c, &c->in.cur) < 0)
 			return -1;
+	}
 	return rc;
 }
 
@@ -412,13 +447,15 @@ pc_lb_summary(const struct pc_lb *c)
 	       (unsigned long long)c->client, (unsigned long long)c->reply,
 	       (unsigned long long)c->other,
 	       (unsigned long long)c->flows.n);
+	printf("moved=%llu\nchanges=%u\n", (unsigned long long)c->moved,
+	       c->cfg->next_chg);
 	for (i = 0; i < c->cfg->n_be; i++)
 		printf("backend%u.flows=%llu\n", i,
 		       (unsigned long long)c->be_flows[i]);
 }
 
 int
-pc_check_lb(const char *in, const char *out, const struct pc_lbconf *cfg)
+pc_check_lb(const char *in, const char *out, struct pc_lbconf *cfg)
 {
 	static struct pc_lb c;
 	int rc = 1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -13,6 +14,9 @@
 #define PC_DECIMAL		10u
 #define PC_PROTO_LEN		4	/* "/tcp", "/udp" */
 #define PC_BLANKS		" \t\r\n"
+/* A command line: INPUT_COUNT backend SERVICE BACKEND STATE. */
+#define PC_CMD_WORDS		5
+#define PC_CHG_MIN		16
 
 static int
 pc_ep_addr(const char *t, size_t n, struct pc_ep *e)
@@ -141,6 +145,39 @@ pc_ep_str(const struct pc_ep *e, char *buf, size_t len)
 	return buf;
 }
 
+static int
+pc_lb_state_parse(const char *w)
+{
+	if (strcmp(w, "up") == 0)
+		return PC_LB_UP;
+	if (strcmp(w, "drain") == 0)
+		return PC_LB_DRAIN;
+	if (strcmp(w, "down") == 0)
+		return PC_LB_DOWN;
+	return -1;
+}
+
+/* The backend SERVICE BACKEND names (its port defaults to the
+ * service's), or -1. */
+static int
+pc_lbconf_named(const struct pc_lbconf *c, const char *svc_text,
+		const char *be_text)
+{
+	struct pc_ep svc, be;
+	int i;
+
+	if (pc_ep_parse(svc_text, strlen(svc_text), &svc) < 0 ||
+	    (i = pc_lbconf_service(c, &svc)) < 0 ||
+	    pc_ep_parse(be_text, strlen(be_text), &be) < 0 || be.proto != 0)
+		return -1;
+	be.proto = svc.proto;
+	if (be.port == 0)
+		be.port = svc.port;
+	i = pc_lbconf_backend(c, &be);
+	return i >= 0 && c->be[i].service == pc_lbconf_service(c, &svc) ? i :
+									  -1;
+}
+
 /* "SERVICE ADDR[:PORT] [weight=W] [state=S]": the backend entry. */
 static int
 pc_lbconf_be(struct pc_lbconf *c, char *v)
@@ -162,10 +199,16 @@ pc_lbconf_be(struct pc_lbconf *c, char *v)
 	if (be->ep.port == 0)
 		be->ep.port = svc.port;
 	be->service = (uint16_t)i;
-	be->up = 1;
-	while ((w = strtok_r(NULL, PC_BLANKS, &save)) != NULL)
-		if (strncmp(w, "state=", strlen("state=")) == 0)
-			be->up = strcmp(w, "state=up") == 0;
+	be->state = PC_LB_UP;
+	while ((w = strtok_r(NULL, PC_BLANKS, &save)) != NULL) {
+		if (strncmp(w, "state=", strlen("state=")) != 0)
+			continue;
+		i = pc_lb_state_parse(w + strlen("state="));
+		if (i < 0)
+			return -1;
+		be->state = (uint8_t)i;
+	}
+	be->up = be->state == PC_LB_UP;
 	c->n_be++;
 	return 0;
 }
@@ -254,4 +297,90 @@ pc_lbconf_load(const char *path, struct pc_lbconf *c)
 		rc = -1;
 	}
 	return rc;
+}
+
+/* "N backend SERVICE BACKEND STATE" into the next change. */
+static const char *
+pc_lbconf_change(struct pc_lbconf *c, char *s, uint32_t *cap)
+{
+	char *w[PC_CMD_WORDS], *save = NULL, *end;
+	struct pc_lb_change *chg;
+	unsigned int n = 0;
+	unsigned long long at;
+	int be, st;
+
+	for (w[n] = strtok_r(s, PC_BLANKS, &save); w[n] != NULL;
+	     w[n] = strtok_r(NULL, PC_BLANKS, &save))
+		if (++n == PC_CMD_WORDS)
+			break;
+	if (n != PC_CMD_WORDS || strtok_r(NULL, PC_BLANKS, &save) != NULL ||
+	    strcmp(w[1], "backend") != 0)
+		return "expected INPUT_COUNT backend SERVICE BACKEND STATE";
+	at = strtoull(w[0], &end, PC_DECIMAL);
+	if (*end != '\0' || w[0][0] < '0' || w[0][0] > '9')
+		return "bad input count";
+	if (c->n_chg > 0 && at < c->chg[c->n_chg - 1].at)
+		return "input counts must not decrease";
+	be = pc_lbconf_named(c, w[2], w[3]);
+	if (be < 0)
+		return "no such service and backend in the config";
+	st = pc_lb_state_parse(w[4]);
+	if (st < 0)
+		return "state must be up, drain or down";
+	if (c->n_chg == *cap) {
+		*cap = *cap ? 2 * *cap : PC_CHG_MIN;
+		chg = realloc(c->chg, *cap * sizeof(*chg));
+		if (chg == NULL)
+			return "out of memory";
+		c->chg = chg;
+	}
+	c->chg[c->n_chg++] = (struct pc_lb_change){
+		.at = at, .be = (uint16_t)be, .state = (uint8_t)st };
+	return NULL;
+}
+
+int
+pc_lbconf_commands(const char *path, struct pc_lbconf *c)
+{
+	char line[PC_LINE_MAX], *s;
+	const char *why = NULL;
+	unsigned int n = 0;
+	uint32_t cap = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		printf("%s: cannot read\n", path);
+		return -1;
+	}
+	while (why == NULL && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		s = pc_trim(line);
+		if (*s != '\0' && *s != '#')
+			why = pc_lbconf_change(c, s, &cap);
+	}
+	fclose(f);
+	if (why == NULL)
+		return 0;
+	printf("%s:%u: %s\n", path, n, why);
+	return -1;
+}
+
+void
+pc_lbconf_advance(struct pc_lbconf *c, uint64_t pos)
+{
+	struct pc_lb_backend *be;
+
+	while (c->next_chg < c->n_chg && c->chg[c->next_chg].at <= pos) {
+		be = &c->be[c->chg[c->next_chg].be];
+		be->state = c->chg[c->next_chg++].state;
+		be->up = be->state == PC_LB_UP;
+	}
+}
+
+void
+pc_lbconf_free(struct pc_lbconf *c)
+{
+	free(c->chg);
+	c->chg = NULL;
+	c->n_chg = c->next_chg = 0;
 }

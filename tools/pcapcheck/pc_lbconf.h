@@ -28,10 +28,25 @@ struct pc_ep {
 	uint8_t proto;
 };
 
+/** Backend states, as lb numbers them (enum lb_backend_state). */
+enum pc_lb_state {
+	PC_LB_UP = 0,		/**< may get new connections */
+	PC_LB_DRAIN = 1,	/**< keeps its connections, gets no new */
+	PC_LB_DOWN = 2,		/**< its connections move elsewhere */
+};
+
 struct pc_lb_backend {
 	struct pc_ep ep;	/**< as it sends replies */
 	uint16_t service;
 	uint8_t up;		/**< state up: may get new connections */
+	uint8_t state;		/**< enum pc_lb_state, now */
+};
+
+/** A backend state change of a --commands schedule. */
+struct pc_lb_change {
+	uint64_t at;		/**< before input packet at (from 0) */
+	uint16_t be;
+	uint8_t state;
 };
 
 struct pc_lbconf {
@@ -40,10 +55,25 @@ struct pc_lbconf {
 	uint32_t n_be;
 	struct pc_ep svc[PC_LB_SERVICES_MAX];
 	struct pc_lb_backend be[PC_LB_BACKENDS_MAX];	/**< entry order */
+	struct pc_lb_change *chg;	/**< by position; NULL: none */
+	uint32_t n_chg, next_chg;
 };
 
 /** Reads @p path; prints "PATH:LINE: why" and returns -1 on error. */
 int pc_lbconf_load(const char *path, struct pc_lbconf *c);
+
+/**
+ * Reads the backend changes of an sa-runtime --commands file (lines
+ * "INPUT_COUNT backend SERVICE BACKEND up|drain|down", lb's command);
+ * prints "PATH:LINE: why" and returns -1 on error.
+ */
+int pc_lbconf_commands(const char *path, struct pc_lbconf *c);
+
+/** Applies the changes placed at or before input packet @p pos (from
+ *  0), as the runtime does before processing it. */
+void pc_lbconf_advance(struct pc_lbconf *c, uint64_t pos);
+
+void pc_lbconf_free(struct pc_lbconf *c);
 
 /** Index of the service @p e names, or -1. */
 int pc_lbconf_service(const struct pc_lbconf *c, const struct pc_ep *e);

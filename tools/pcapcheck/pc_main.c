@@ -24,6 +24,7 @@ enum pc_opt_id {
 	PC_OPT_POOL,
 	PC_OPT_INSIDE,
 	PC_OPT_CONFIG,
+	PC_OPT_COMMANDS,
 };
 
 static const struct option pc_long_opts[] = {
@@ -32,11 +33,12 @@ static const struct option pc_long_opts[] = {
 	{ "pool",	required_argument, NULL, PC_OPT_POOL },
 	{ "inside",	required_argument, NULL, PC_OPT_INSIDE },
 	{ "config",	required_argument, NULL, PC_OPT_CONFIG },
+	{ "commands",	required_argument, NULL, PC_OPT_COMMANDS },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct pc_args {
-	const char *in, *out, *pool, *inside, *config;
+	const char *in, *out, *pool, *inside, *config, *commands;
 };
 
 static int
@@ -45,6 +47,7 @@ pc_usage(void)
 	fprintf(stderr,
 "usage: " PC_PROG " nat --in IN.pcap --out OUT.pcap --pool LIST --inside LIST\n"
 "       " PC_PROG " lb --in IN.pcap --out OUT.pcap --config LB.INI\n"
+"          [--commands FILE]\n"
 "       " PC_PROG " subset --in IN.pcap --out OUT.pcap\n"
 "       " PC_PROG " count FILE.pcap\n"
 "  nat     OUT is IN as translated by the nat middlebox: sources from\n"
@@ -54,7 +57,10 @@ pc_usage(void)
 "          [lb] section of LB.INI: client packets to a service reach an\n"
 "          up backend of it, the same one for the whole flow, replies\n"
 "          leave from the VIP, nothing else changes, checksums hold, no\n"
-"          client packet to a service or reply of a flow is lost\n"
+"          client packet to a service or reply of a flow is lost;\n"
+"          with sa-runtime's --commands FILE, backends change state at\n"
+"          their input positions: new flows avoid drained and down\n"
+"          backends, a flow moves only off a backend that is down\n"
 "  subset  every OUT frame equals an IN frame, in the same order\n"
 "  count   prints packets=N\n"
 "  LIST    pool: a.b.c.d and a.b.c.d/len, comma-separated (every address\n"
@@ -89,6 +95,9 @@ pc_parse_args(int argc, char **argv, struct pc_args *a)
 		case PC_OPT_CONFIG:
 			a->config = optarg;
 			break;
+		case PC_OPT_COMMANDS:
+			a->commands = optarg;
+			break;
 		default:
 			fprintf(stderr, PC_PROG " %s: %s: %s\n", argv[0],
 				argv[optind - 1], id == ':' ? "missing value" :
@@ -120,7 +129,8 @@ pc_main_nat(int argc, char **argv)
 
 	if (pc_parse_args(argc, argv, &a) < 0)
 		return pc_usage();
-	if (a.pool == NULL || a.inside == NULL || a.config != NULL) {
+	if (a.pool == NULL || a.inside == NULL || a.config != NULL ||
+	    a.commands != NULL) {
 		fprintf(stderr, PC_PROG " nat: takes --pool and --inside, "
 			"not --config\n");
 		return pc_usage();
@@ -151,6 +161,7 @@ pc_main_lb(int argc, char **argv)
 {
 	static struct pc_lbconf cfg;
 	struct pc_args a;
+	int rc;
 
 	if (pc_parse_args(argc, argv, &a) < 0)
 		return pc_usage();
@@ -161,7 +172,13 @@ pc_main_lb(int argc, char **argv)
 	}
 	if (pc_lbconf_load(a.config, &cfg) < 0)
 		return 1;
-	return pc_check_lb(a.in, a.out, &cfg);
+	if (a.commands != NULL && pc_lbconf_commands(a.commands, &cfg) < 0) {
+		pc_lbconf_free(&cfg);
+		return 1;
+	}
+	rc = pc_check_lb(a.in, a.out, &cfg);
+	pc_lbconf_free(&cfg);
+	return rc;
 }
 
 int
@@ -178,7 +195,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "subset") == 0) {
 		if (pc_parse_args(argc - 1, argv + 1, &a) < 0)
 			return pc_usage();
-		if (a.pool != NULL || a.inside != NULL || a.config != NULL) {
+		if (a.pool != NULL || a.inside != NULL || a.config != NULL ||
+		    a.commands != NULL) {
 			fprintf(stderr, PC_PROG " subset: takes no --pool, "
 				"--inside or --config\n");
 			return pc_usage();

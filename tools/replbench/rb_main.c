@@ -69,8 +69,9 @@ rb_usage(FILE *f)
 	fprintf(f,
 "usage: " RB_PROG " --mb NAME --trace FILE [options]\n"
 "Replays FILE through a primary sa-runtime (net_pcap RX, --clock trace,\n"
-"--commit async) with a standby attached on loopback TCP, once per\n"
-"replication mode, and prints what each mode put on the wire.\n"
+"--commit sync: one delta per batch) with a standby attached on loopback\n"
+"TCP, once per replication mode, and prints what each mode put on the\n"
+"wire.\n"
 "  --mb NAME        middlebox (sa-runtime --list)\n"
 "  --trace FILE     pcap to replay\n"
 "  --config FILE    one-armed INI with a net_pcap port\n"

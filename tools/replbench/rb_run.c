@@ -510,8 +510,10 @@ rb_run_mode(const struct rb_env *env, const struct rb_opts *o,
 	rb_arg(&pa, addr);
 	rb_arg(&pa, "--replicate");
 	rb_arg(&pa, name);
+	/* sync: one delta per batch, as many bytes whatever the speed;
+	 * async would coalesce batches by time (README, Replication). */
 	rb_arg(&pa, "--commit");
-	rb_arg(&pa, "async");
+	rb_arg(&pa, "sync");
 	rb_arg(&pa, "--await-standby");
 	rb_arg(&pa, RB_AWAIT_MS);
 	rb_arg(&pa, "--idle-exit");

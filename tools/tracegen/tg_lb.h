@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sa/prefix.h>
@@ -34,9 +35,15 @@ struct tg_lb_cfg {
 	uint32_t n_be;
 	struct tg_lb_ep svc[TG_LB_SERVICES_MAX];
 	struct tg_lb_ep be[TG_LB_BACKENDS_MAX];	/**< as they send replies */
+	uint16_t be_svc[TG_LB_BACKENDS_MAX];	/**< each one's service */
 	char *ini;		/**< the file's text, for the balancer */
 	bool running;		/**< the in-process balancer is initialized */
+	char **cmds;		/**< commands it ran, replayed on a restart */
+	uint32_t n_cmds, cap_cmds;
 };
+
+/** Longest endpoint text: "[" IPv6 "]:" port "/" proto. */
+#define TG_LB_EP_TEXT_MAX	64
 
 /** Reads the [lb] section of @p path and starts the balancer on it.
  *  Prints "PATH:LINE: why" (or the balancer's complaint) on failure. */
@@ -58,5 +65,20 @@ bool tg_lb_cfg_inside(const struct tg_lb_cfg *c, const struct tg_lb_ep *e);
  */
 int tg_lb_pick(struct tg_lb_cfg *c, const uint8_t *frame, uint32_t len,
 	       struct tg_lb_ep *be, const char **why);
+
+/**
+ * Runs operator command @p line in the in-process balancer, as
+ * sa-runtime --commands will at the same input position.
+ * @return 0, or -1 after printing why the balancer refused it.
+ */
+int tg_lb_command(struct tg_lb_cfg *c, const char *line);
+
+/** State of backend @p i (enum lb_backend_state) in the balancer now. */
+int tg_lb_cfg_state(const struct tg_lb_cfg *c, uint32_t i);
+
+/** "A.B.C.D:PORT" or "[IPV6]:PORT", then "/tcp" or "/udp" with
+ *  @p proto, the grammar of the [lb] entries and of lb's command. */
+const char *tg_lb_ep_text(const struct tg_lb_ep *e, bool proto, char *buf,
+			  size_t len);
 
 #endif /* TG_LB_H */

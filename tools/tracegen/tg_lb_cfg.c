@@ -26,6 +26,9 @@
 #define TG_LB_INI_MAX		(16u << 20)
 #define TG_LB_PROTO_LEN		4	/* "/tcp", "/udp" */
 #define TG_LB_SHIM_TMP		"/tmp/sa_shim_"
+#define TG_LB_REPLY_MAX		256
+#define TG_LB_CMDS_MIN		16
+#define TG_LB_STAT_NAME_MAX	48
 
 /* The address in the @p n bytes at @p t into @p e; 0 or -1. */
 static int
@@ -111,7 +114,8 @@ tg_lb_ep_parse(const char *t, size_t n, struct tg_lb_ep *e)
 /* "VIP:PORT/PROTO ADDR[:PORT] ..." into the service it names and the
  * backend as it sends replies. */
 static int
-tg_lb_backend(const struct tg_lb_cfg *c, const char *v, struct tg_lb_ep *be)
+tg_lb_backend(const struct tg_lb_cfg *c, const char *v, struct tg_lb_ep *be,
+	      uint16_t *svc_index)
 {
 	struct tg_lb_ep svc;
 	size_t n = strcspn(v, " \t");
@@ -130,6 +134,7 @@ tg_lb_backend(const struct tg_lb_cfg *c, const char *v, struct tg_lb_ep *be)
 	be->proto = svc.proto;
 	if (be->port == 0)
 		be->port = svc.port;
+	*svc_index = (uint16_t)i;
 	return 0;
 }
 
@@ -155,7 +160,8 @@ tg_lb_entries(struct tg_lb_cfg *c, const struct sa_config *sec, int pass)
 				goto bad;
 		} else if (pass == 1 && strcmp(key, "backend") == 0) {
 			if (c->n_be == TG_LB_BACKENDS_MAX ||
-			    tg_lb_backend(c, val, &c->be[c->n_be]) < 0)
+			    tg_lb_backend(c, val, &c->be[c->n_be],
+					  &c->be_svc[c->n_be]) < 0)
 				goto bad;
 			c->n_be++;
 		}
@@ -260,11 +266,77 @@ tg_lb_cfg_load(struct tg_lb_cfg *c, const char *path)
 void
 tg_lb_cfg_free(struct tg_lb_cfg *c)
 {
+	uint32_t i;
+
 	if (c->running)
 		sa_shim_fini();
 	c->running = false;
 	free(c->ini);
 	c->ini = NULL;
+	for (i = 0; i < c->n_cmds; i++)
+		free(c->cmds[i]);
+	free(c->cmds);
+	c->cmds = NULL;
+	c->n_cmds = c->cap_cmds = 0;
+}
+
+static int
+tg_lb_run(const char *line)
+{
+	char reply[TG_LB_REPLY_MAX];
+
+	if (sa_shim_command(line, reply, sizeof(reply)) == 0)
+		return 0;
+	fprintf(stderr, "sa-tracegen: internal error: the lb refused '%s': "
+		"%s\n", line, reply);
+	return -1;
+}
+
+int
+tg_lb_command(struct tg_lb_cfg *c, const char *line)
+{
+	uint32_t cap;
+	char **p;
+
+	if (c->n_cmds == c->cap_cmds) {
+		cap = c->cap_cmds ? 2 * c->cap_cmds : TG_LB_CMDS_MIN;
+		p = realloc(c->cmds, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		c->cmds = p;
+		c->cap_cmds = cap;
+	}
+	c->cmds[c->n_cmds] = strdup(line);
+	if (c->cmds[c->n_cmds] == NULL)
+		return -1;
+	c->n_cmds++;
+	return tg_lb_run(line);
+}
+
+int
+tg_lb_cfg_state(const struct tg_lb_cfg *c, uint32_t i)
+{
+	char name[TG_LB_STAT_NAME_MAX];
+
+	(void)c;
+	snprintf(name, sizeof(name), "backend%u.state", i);
+	return (int)sa_shim_stat(name);
+}
+
+const char *
+tg_lb_ep_text(const struct tg_lb_ep *e, bool proto, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct in_addr a4 = { .s_addr = htonl(e->addr4) };
+
+	if (e->family == 4)
+		inet_ntop(AF_INET, &a4, a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, e->addr6, a, sizeof(a));
+	snprintf(buf, len, e->family == 4 ? "%s:%u%s" : "[%s]:%u%s", a,
+		 e->port, !proto ? "" : e->proto == SA_IPPROTO_TCP ? "/tcp" :
+		 "/udp");
+	return buf;
 }
 
 int
@@ -318,6 +390,7 @@ tg_lb_pick(struct tg_lb_cfg *c, const uint8_t *frame, uint32_t len,
 {
 	static struct sa_shim_out res;
 	struct sa_parsed p;
+	uint32_t i;
 	int again;
 
 	for (again = 0; again < 2; again++) {
@@ -342,6 +415,9 @@ tg_lb_pick(struct tg_lb_cfg *c, const uint8_t *frame, uint32_t len,
 		if (sa_shim_init(&lb_middlebox, c->ini) < 0)
 			break;
 		c->running = true;
+		for (i = 0; i < c->n_cmds; i++)
+			if (tg_lb_run(c->cmds[i]) < 0)
+				return -1;
 	}
 	fprintf(stderr, "sa-tracegen: internal error: the lb gave no usable "
 		"verdict on a client frame\n");

@@ -12,6 +12,7 @@
 #define TG_PROG			"sa-tracegen"
 #define TG_PCT_MAX		100.0
 #define TG_FLOWS_MAX		100000000ull	/* flow table stays < 10 GiB */
+#define TG_CHANGES_MAX		100000ull
 #define TG_DURATION_MAX		(30.0 * 24 * 3600)
 #define TG_PKT_SIZE_MIN		64
 #define TG_PKT_SIZE_MAX		1518
@@ -49,6 +50,8 @@ enum tg_opt_id {
 	TG_OPT_STATS,
 	TG_OPT_PROFILE,
 	TG_OPT_CONFIG,
+	TG_OPT_BACKEND_CHANGES,
+	TG_OPT_COMMANDS_OUT,
 	TG_OPT_HELP,
 };
 
@@ -76,10 +79,14 @@ static const char *const tg_profile_names[TG_PROFILE_COUNT] = {
 /* The options each profile reads; any other one given is refused rather
  * than silently ignored. */
 static const uint32_t tg_profile_opts[TG_PROFILE_COUNT] = {
-	[TG_PROFILE_DEFAULT] = ~TG_OPT_BIT(TG_OPT_CONFIG),
+	[TG_PROFILE_DEFAULT] = ~(TG_OPT_BIT(TG_OPT_CONFIG) |
+				 TG_OPT_BIT(TG_OPT_BACKEND_CHANGES) |
+				 TG_OPT_BIT(TG_OPT_COMMANDS_OUT)),
 	[TG_PROFILE_LB] = TG_OPTS_COMMON | TG_OPT_BIT(TG_OPT_CONFIG) |
 			  TG_OPT_BIT(TG_OPT_HOSTS) | TG_OPT_BIT(TG_OPT_UDP) |
-			  TG_OPT_BIT(TG_OPT_RST),
+			  TG_OPT_BIT(TG_OPT_RST) |
+			  TG_OPT_BIT(TG_OPT_BACKEND_CHANGES) |
+			  TG_OPT_BIT(TG_OPT_COMMANDS_OUT),
 	[TG_PROFILE_IDS] = TG_OPTS_COMMON | TG_OPT_BIT(TG_OPT_HOSTS) |
 			   TG_OPT_BIT(TG_OPT_SERVERS) | TG_OPT_BIT(TG_OPT_UDP) |
 			   TG_OPT_BIT(TG_OPT_ICMP) | TG_OPT_BIT(TG_OPT_RST),
@@ -108,6 +115,9 @@ static const struct option tg_long_opts[] = {
 	{ "stats",		no_argument,	   NULL, TG_OPT_STATS },
 	{ "profile",		required_argument, NULL, TG_OPT_PROFILE },
 	{ "config",		required_argument, NULL, TG_OPT_CONFIG },
+	{ "backend-changes",	required_argument, NULL,
+	  TG_OPT_BACKEND_CHANGES },
+	{ "commands-out",	required_argument, NULL, TG_OPT_COMMANDS_OUT },
 	{ "help",		no_argument,	   NULL, TG_OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -143,6 +153,11 @@ tg_usage(FILE *f)
 "  --profile NAME      default, lb, ids or monitor (default)\n"
 "  --config FILE       lb: the lb's INI file, whose services the\n"
 "                      clients use and whose balancer picks backends\n"
+"  --backend-changes N lb: N backend state changes (drain, down, up)\n"
+"                      at session starts drawn from the seed, written\n"
+"                      to --commands-out as sa-runtime --commands lines\n"
+"  --commands-out FILE lb: where the changes go ('INPUT_COUNT backend\n"
+"                      SERVICE BACKEND STATE')\n"
 "Profiles (each takes --out --seed --flows --duration --ipv6 --vlan\n"
 "--malformed --max-packets --pkt-size --stats, and what it lists):\n"
 "  lb       --flows client sessions from --hosts outside clients to the\n"
@@ -151,8 +166,9 @@ tg_usage(FILE *f)
 "           VIPs; 3%% to unknown VIPs, ports or protocols, 1%% ICMP to\n"
 "           a VIP, 1%% fragmented datagrams to a VIP, 1%% backend\n"
 "           packets without a connection. Replies come from the backend\n"
-"           the lb itself picks (it runs in-process on the config).\n"
-"           Backend state changes need the control interface: none.\n"
+"           the lb itself picks (it runs in-process on the config,\n"
+"           and takes the --backend-changes at their positions: a\n"
+"           backend marked down sends nothing more to its clients).\n"
 "  ids      --flows benign sessions of --hosts inside hosts with\n"
 "           --servers outside servers and inbound to inside web\n"
 "           servers: HTTP, HTTPS, DNS (--udp), ping (--icmp), some\n"
@@ -297,6 +313,12 @@ tg_opt_one(int id, const char *arg, struct tg_opts *o)
 	case TG_OPT_CONFIG:
 		o->config = arg;
 		return 0;
+	case TG_OPT_BACKEND_CHANGES:
+		return tg_opt_u64("backend-changes", arg, 0, TG_CHANGES_MAX,
+				  &o->backend_changes);
+	case TG_OPT_COMMANDS_OUT:
+		o->commands_out = arg;
+		return 0;
 	case TG_OPT_HELP:
 		return 1;
 	default:
@@ -322,6 +344,11 @@ tg_opts_check_profile(const struct tg_opts *o)
 	if (o->profile == TG_PROFILE_LB && o->config == NULL) {
 		fprintf(stderr, TG_PROG ": --profile lb needs --config "
 			"FILE (the lb's INI file)\n");
+		return -1;
+	}
+	if (o->backend_changes > 0 && o->commands_out == NULL) {
+		fprintf(stderr, TG_PROG ": --backend-changes needs "
+			"--commands-out FILE\n");
 		return -1;
 	}
 	return 0;

@@ -44,6 +44,8 @@ struct tg_opts {
 	bool stats;
 	uint8_t profile;	/**< enum tg_profile */
 	const char *config;	/**< --config: the middlebox's INI file */
+	uint64_t backend_changes;	/**< lb: --backend-changes N */
+	const char *commands_out;	/**< lb: --commands-out FILE */
 	uint32_t given;		/**< bit per option given on the command line */
 };
 

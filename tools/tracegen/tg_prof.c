@@ -101,6 +101,34 @@ tg_out_put(struct tg_out *out, uint64_t ts_us, const uint8_t *frame,
 	out->n++;
 }
 
+uint32_t
+tg_out_filter(struct tg_out *out,
+	      int (*drop)(void *arg, uint64_t ts_us, const uint8_t *frame,
+			  uint32_t len),
+	      void *arg)
+{
+	size_t rd = 0, wr = 0, need;
+	uint32_t removed = 0;
+	struct tg_rec rec;
+
+	while (rd < out->len) {
+		memcpy(&rec, out->buf + rd, sizeof(rec));
+		need = sizeof(rec) + tg_out_round(rec.len);
+		if (drop(arg, rec.ts_us, out->buf + rd + sizeof(rec), rec.len)) {
+			removed++;
+		} else {
+			memmove(out->buf + wr, out->buf + rd, need);
+			out->last_off = wr;
+			out->last_us = rec.ts_us;
+			wr += need;
+		}
+		rd += need;
+	}
+	out->len = wr;
+	out->n -= removed;
+	return removed;
+}
+
 const uint8_t *
 tg_out_last(const struct tg_out *out, uint32_t *len)
 {
@@ -211,6 +239,7 @@ tg_admit(struct tg_prof_run *r, struct tg_sess *s)
 		fprintf(stderr, "sa-tracegen: out of memory\n");
 		return -1;
 	}
+	r->prof.pos = r->st.packets;
 	if (r->prof.ops->build(&r->prof, s, &l->out) < 0 || l->out.failed) {
 		tg_live_free(l);
 		return -1;

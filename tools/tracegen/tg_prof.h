@@ -63,8 +63,12 @@ struct tg_prof {
 	const struct tg_prof_ops *ops;
 	void *priv;		/**< the profile's state */
 	struct tg_rng rng;	/**< drawing sessions, in draw order */
-	struct tg_sess *sess;
+	struct tg_sess *sess;	/**< sorted by start once init returns */
 	uint32_t n_sess, cap_sess;
+	/** While build() runs: frames written so far, which is the input
+	 *  position (counted from 0) of the session's first frame when
+	 *  that frame is at its start time. */
+	uint64_t pos;
 };
 
 extern const struct tg_prof_ops tg_prof_lb_ops;
@@ -82,6 +86,13 @@ struct tg_sess *tg_prof_add(struct tg_prof *p, uint64_t start_us,
 /** Appends a frame sent at @p ts_us, not before the previous frame. */
 void tg_out_put(struct tg_out *out, uint64_t ts_us, const uint8_t *frame,
 		uint32_t len);
+
+/** Removes the frames for which @p drop returns true, keeping the order
+ *  of the rest. @return how many were removed. */
+uint32_t tg_out_filter(struct tg_out *out,
+		       int (*drop)(void *arg, uint64_t ts_us,
+				   const uint8_t *frame, uint32_t len),
+		       void *arg);
 
 /** The last frame put, or NULL; its length in *@p len. */
 const uint8_t *tg_out_last(const struct tg_out *out, uint32_t *len);

@@ -10,16 +10,27 @@
  * protocols, ICMP, fragments, backend packets of no connection), each
  * counted so that a test can compare the balancer's counters.
  *
- * Backend state changes (lb_backend_set_state) are a control-path call
- * that sa-runtime does not expose yet, so no trace can trigger them; the
- * lb unit suite covers them through the shim.
+ * Backend state changes (--backend-changes N): before the first frame of
+ * N sessions drawn from the seed, a backend of a service with another one
+ * up is drained or marked down, or one that is not up comes back up. Each
+ * change is lb's operator command, written to --commands-out with the
+ * input position it precedes (sa-runtime --commands runs it there) and
+ * run at once by the in-process balancer, so every later flow's backend
+ * is the one sa-runtime will pick. A backend marked down is dead to the
+ * connections it held: the sessions built before the change send nothing
+ * from it from the change's time on, and their clients' next packets go
+ * wherever lb reschedules them (sa-pcapcheck lb --commands checks that).
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <sa/headers.h>
+
+#include "lb.h"
 
 #include "tg_app.h"
 #include "tg_conv.h"
@@ -72,6 +83,12 @@ static const uint8_t tg_lb_client6[TG_ADDR6_BYTES] = {
 #define TG_LB_VLAN_COUNT	8
 #define TG_LB_DNS_NAME		"www.example.com"
 #define TG_LB_BUF		1600
+#define TG_LB_IP4_SRC_OFF	12
+#define TG_LB_IP6_SRC_OFF	8
+/* Backends drawn for one change before giving it up. */
+#define TG_LB_PLAN_TRIES	64
+/* Keeps the change plan's stream apart from the sessions'. */
+#define TG_LB_PLAN_SEED_MIX	0x6c622d706c616eull
 
 enum tg_lb_kind {
 	TG_LB_TCP,
@@ -100,12 +117,25 @@ struct tg_lb_expect {
 	uint64_t first_dropped;	/* packets of flows it refused otherwise */
 };
 
+/* One backend change: before the first frame of session sess (sorted
+ * index), backend be becomes state. */
+struct tg_lb_change {
+	uint32_t sess;
+	uint16_t be;
+	uint8_t state;		/* enum lb_backend_state */
+};
+
 struct tg_lb {
 	struct tg_lb_cfg cfg;
 	struct tg_ports ports;
 	uint64_t kinds[TG_LB_KIND_COUNT];
 	uint64_t v6, vlan;
 	struct tg_lb_expect ex;
+	struct tg_lb_change *chg;
+	uint32_t n_chg, next_chg;
+	FILE *cmd_out;			/* --commands-out */
+	uint64_t changes_written;
+	uint64_t frames_cut;		/* from backends marked down */
 };
 
 /* A session's parts, as its builder uses them. */
@@ -244,6 +274,82 @@ tg_lb_check_clients(const struct tg_lb *lb, uint32_t n)
 }
 
 static int
+tg_lb_u32_cmp(const void *a, const void *b)
+{
+	const struct tg_lb_change *x = a, *y = b;
+
+	return x->sess < y->sess ? -1 : x->sess > y->sess;
+}
+
+/* The next change on the backend states @p st: a backend of a service
+ * with another one up is drained or marked down, one not up comes back.
+ * @return 0, or -1 when no backend can change. */
+static int
+tg_lb_plan_one(const struct tg_lb *lb, uint8_t *st, uint64_t *rng,
+	       struct tg_lb_change *c)
+{
+	const struct tg_lb_cfg *cfg = &lb->cfg;
+	uint32_t b, k, up, try;
+
+	for (try = 0; try < TG_LB_PLAN_TRIES; try++) {
+		b = (uint32_t)tg_below(tg_splitmix64(rng), cfg->n_be);
+		if (st[b] != LB_BACKEND_UP) {
+			c->state = LB_BACKEND_UP;
+		} else {
+			for (k = 0, up = 0; k < cfg->n_be; k++)
+				up += cfg->be_svc[k] == cfg->be_svc[b] &&
+				      st[k] == LB_BACKEND_UP;
+			if (up < 2)
+				continue;
+			c->state = tg_splitmix64(rng) & 1 ? LB_BACKEND_DOWN :
+							     LB_BACKEND_DRAIN;
+		}
+		c->be = (uint16_t)b;
+		st[b] = c->state;
+		return 0;
+	}
+	return -1;
+}
+
+/* --backend-changes: at which sessions, on which backends, to what. */
+static int
+tg_lb_plan(struct tg_prof *p, struct tg_lb *lb)
+{
+	const struct tg_opts *o = p->o;
+	uint8_t st[TG_LB_BACKENDS_MAX];
+	uint64_t rng = o->seed ^ TG_LB_PLAN_SEED_MIX;
+	uint32_t i, n = 0;
+
+	if (o->commands_out != NULL) {
+		lb->cmd_out = fopen(o->commands_out, "w");
+		if (lb->cmd_out == NULL) {
+			fprintf(stderr, "sa-tracegen: --commands-out %s: %s\n",
+				o->commands_out, strerror(errno));
+			return -1;
+		}
+	}
+	if (o->backend_changes == 0 || p->n_sess < 2)
+		return 0;
+	lb->chg = calloc(o->backend_changes, sizeof(*lb->chg));
+	if (lb->chg == NULL) {
+		fprintf(stderr, "sa-tracegen: out of memory\n");
+		return -1;
+	}
+	/* Never before the first session: its first frame is input 0. */
+	for (i = 0; i < o->backend_changes; i++)
+		lb->chg[i].sess = 1 + (uint32_t)tg_below(tg_splitmix64(&rng),
+							  p->n_sess - 1);
+	qsort(lb->chg, o->backend_changes, sizeof(*lb->chg), tg_lb_u32_cmp);
+	for (i = 0; i < lb->cfg.n_be; i++)
+		st[i] = (uint8_t)tg_lb_cfg_state(&lb->cfg, i);
+	for (i = 0; i < o->backend_changes; i++)
+		if (tg_lb_plan_one(lb, st, &rng, &lb->chg[i]) == 0)
+			lb->chg[n++] = lb->chg[i];
+	lb->n_chg = n;
+	return 0;
+}
+
+static int
 tg_lb_init(struct tg_prof *p)
 {
 	const struct tg_opts *o = p->o;
@@ -270,7 +376,7 @@ tg_lb_init(struct tg_prof *p)
 		if (tg_lb_draw(p, lb, (uint64_t)t) < 0)
 			return -1;
 	}
-	return 0;
+	return tg_lb_plan(p, lb);
 }
 
 /* The conversation of session @p s: client end 0, VIP end 1. */
@@ -611,6 +717,86 @@ tg_lb_unsol(struct tg_lb *lb, struct tg_lb_sess *ls)
 	lb->ex.no_connection++;
 }
 
+/* The changes placed before session @p idx: to the balancer, and to the
+ * schedule at the input position of the session's first frame. */
+static int
+tg_lb_changes_due(struct tg_prof *p, struct tg_lb *lb, uint32_t idx)
+{
+	static const char *const names[] = {
+		[LB_BACKEND_UP] = "up",
+		[LB_BACKEND_DRAIN] = "drain",
+		[LB_BACKEND_DOWN] = "down",
+	};
+	char svc[TG_LB_EP_TEXT_MAX], be[TG_LB_EP_TEXT_MAX];
+	char line[SA_MB_COMMAND_MAX];
+	const struct tg_lb_change *c;
+
+	while (lb->next_chg < lb->n_chg && lb->chg[lb->next_chg].sess <= idx) {
+		c = &lb->chg[lb->next_chg++];
+		snprintf(line, sizeof(line), "backend %s %s %s",
+			 tg_lb_ep_text(&lb->cfg.svc[lb->cfg.be_svc[c->be]],
+				       true, svc, sizeof(svc)),
+			 tg_lb_ep_text(&lb->cfg.be[c->be], false, be,
+				       sizeof(be)), names[c->state]);
+		if (tg_lb_command(&lb->cfg, line) < 0)
+			return -1;
+		fprintf(lb->cmd_out, "%llu %s\n", (unsigned long long)p->pos,
+			line);
+		lb->changes_written++;
+	}
+	return 0;
+}
+
+struct tg_lb_cut {
+	const struct tg_lb_ep *be;
+	uint64_t from_us;
+};
+
+/* A frame the backend sends at or after from_us. */
+static int
+tg_lb_cut_cb(void *arg, uint64_t ts_us, const uint8_t *frame, uint32_t len)
+{
+	const struct tg_lb_cut *cut = arg;
+	struct sa_parsed p;
+	uint32_t a4;
+
+	if (ts_us < cut->from_us || sa_parse(frame, len, &p) != SA_DROP_NONE)
+		return 0;
+	if (p.l3 == SA_L3_IPV4 && cut->be->family == 4) {
+		memcpy(&a4, frame + p.l3_off + TG_LB_IP4_SRC_OFF, sizeof(a4));
+		return ntohl(a4) == cut->be->addr4;
+	}
+	return p.l3 == SA_L3_IPV6 && cut->be->family == 6 &&
+	       memcmp(frame + p.l3_off + TG_LB_IP6_SRC_OFF, cut->be->addr6,
+		      sizeof(cut->be->addr6)) == 0;
+}
+
+/* Session @p idx went to backend ls->be: if a later change marks that
+ * backend down, it sends nothing from then on. */
+static void
+tg_lb_cut_down(struct tg_prof *p, struct tg_lb *lb, struct tg_lb_sess *ls)
+{
+	struct tg_lb_cut cut = { .be = &ls->be };
+	const struct tg_lb_ep *e;
+	uint32_t k, b;
+
+	for (k = lb->next_chg; k < lb->n_chg; k++) {
+		if (lb->chg[k].state != LB_BACKEND_DOWN)
+			continue;
+		b = lb->chg[k].be;
+		e = &lb->cfg.be[b];
+		if (e->family != ls->be.family || e->port != ls->be.port ||
+		    e->proto != ls->be.proto || e->addr4 != ls->be.addr4 ||
+		    memcmp(e->addr6, ls->be.addr6, sizeof(e->addr6)) != 0)
+			continue;
+		cut.from_us = p->sess[lb->chg[k].sess].start_us;
+		k = tg_out_filter(ls->c.out, tg_lb_cut_cb, &cut);
+		lb->frames_cut += k;
+		lb->ex.reply_packets -= k;
+		return;
+	}
+}
+
 static int
 tg_lb_build(struct tg_prof *p, struct tg_sess *s, struct tg_out *out)
 {
@@ -618,13 +804,20 @@ tg_lb_build(struct tg_prof *p, struct tg_sess *s, struct tg_out *out)
 	struct tg_lb_sess ls;
 	uint8_t proto = s->kind == TG_LB_ICMP ? SA_IPPROTO_ICMP :
 			lb->cfg.svc[s->b].proto;
+	int rc;
 
+	if (tg_lb_changes_due(p, lb, (uint32_t)(s - p->sess)) < 0)
+		return -1;
 	tg_lb_conv(p, lb, s, out, proto, &ls);
+	memset(&ls.be, 0, sizeof(ls.be));
 	switch (s->kind) {
 	case TG_LB_TCP:
-		return tg_lb_tcp(p, lb, &ls);
 	case TG_LB_UDP:
-		return tg_lb_udp(lb, &ls);
+		rc = s->kind == TG_LB_TCP ? tg_lb_tcp(p, lb, &ls) :
+					    tg_lb_udp(lb, &ls);
+		if (rc == 0 && ls.be.family != 0)
+			tg_lb_cut_down(p, lb, &ls);
+		return rc;
 	case TG_LB_STRAY:
 		tg_lb_stray(lb, &ls);
 		return 0;
@@ -657,6 +850,9 @@ tg_lb_stats(const struct tg_prof *p)
 	       (unsigned long long)ex->reply_packets,
 	       (unsigned long long)ex->tcp_conns,
 	       (unsigned long long)ex->udp_conns);
+	printf("lb_backend_changes=%llu\nlb_backend_frames_cut=%llu\n",
+	       (unsigned long long)lb->changes_written,
+	       (unsigned long long)lb->frames_cut);
 	printf("lb_drop_unknown_vip=%llu\nlb_drop_proto_unsupported=%llu\n"
 	       "lb_drop_fragment=%llu\nlb_drop_no_connection=%llu\n"
 	       "lb_drop_first_refused=%llu\n",
@@ -676,6 +872,10 @@ tg_lb_fini(struct tg_prof *p)
 		return;
 	tg_lb_cfg_free(&lb->cfg);
 	tg_ports_fini(&lb->ports);
+	if (lb->cmd_out != NULL && fclose(lb->cmd_out) != 0)
+		fprintf(stderr, "sa-tracegen: --commands-out: %s\n",
+			strerror(errno));
+	free(lb->chg);
 	free(lb);
 	p->priv = NULL;
 }

@@ -115,7 +115,31 @@ struct sa_middlebox {
 	/** Replicated regions and analysis hash (sa/replica.h); set by
 	 *  `statealyzr instrument`, NULL in an uninstrumented build. */
 	const struct sa_manifest *manifest;
+	/**
+	 * Optional: runs one operator command (sa-ctl mb 'LINE', or
+	 * sa-runtime --commands), e.g. lb's "backend SERVICE BACKEND down".
+	 * Called on the datapath between two packets, never concurrently
+	 * with process() or tick(). @p line is at most SA_MB_COMMAND_MAX - 1
+	 * bytes of UTF-8 without control characters. Returns 0, or -errno
+	 * with the reason in @p reply (a NUL-terminated line; on success an
+	 * optional acknowledgement); a failed command must change nothing.
+	 *
+	 * Its writes are not instrumented: a command is replicated as
+	 * itself. The primary sends the line, with the input position it
+	 * ran at, in its next StateDelta, and the standby runs the same line
+	 * before it applies that delta's ranges. So a command must be
+	 * deterministic and depend only on state both instances hold alike
+	 * (configuration, and what earlier commands did), never on per-flow
+	 * or UPDATE_ONLY state, the clock, or randomness. A standby that
+	 * joins later gets the result in its snapshot.
+	 */
+	int (*command)(struct sa_ctx *ctx, const char *line, char *reply,
+		       size_t reply_len);
 };
+
+/** Longest command line, NUL included, that the runtime hands to
+ *  sa_middlebox.command (and replicates). */
+#define SA_MB_COMMAND_MAX	256
 
 /** Adds @p mb to the process-wide registry (called from a constructor). */
 void sa_middlebox_register(const struct sa_middlebox *mb);
