@@ -536,6 +536,62 @@ az_insert(LLVMBuilderRef b, LLVMTypeRef fty, LLVMValueRef fn,
 		LLVMSetMetadata(call, dbg_kind, md);
 }
 
+/*
+ * The inline fast path of replica.h's sa_dirty_gate, as an internal
+ * always-inline function the hooks call: once compiled, a hook costs a
+ * load and a branch while the runtime logs nothing of its class (solo
+ * runs, UPDATE_ONLY stores under analyzed), and the class test folds
+ * away since every call passes a constant class.
+ */
+static LLVMValueRef
+az_gate_fn(LLVMModuleRef mod, LLVMContextRef ctx, LLVMTypeRef fty,
+	   LLVMValueRef hook, LLVMBuilderRef b)
+{
+	LLVMTypeRef i32 = LLVMInt32TypeInContext(ctx);
+	LLVMTypeRef gate_elems[2] = { i32, i32 };
+	LLVMTypeRef gate_ty = LLVMStructTypeInContext(ctx, gate_elems, 2, 0);
+	LLVMValueRef fn, gate, args[3], mask, cls, on;
+	LLVMBasicBlockRef entry, mark, test, call, done;
+	unsigned int ai = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+
+	gate = LLVMAddGlobal(mod, gate_ty, AZ_GATE_VAR);
+	fn = LLVMAddFunction(mod, AZ_GATE_FN, fty);
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(ctx, ai, 0));
+	entry = LLVMAppendBasicBlockInContext(ctx, fn, "entry");
+	mark = LLVMAppendBasicBlockInContext(ctx, fn, "mark");
+	test = LLVMAppendBasicBlockInContext(ctx, fn, "test");
+	call = LLVMAppendBasicBlockInContext(ctx, fn, "call");
+	done = LLVMAppendBasicBlockInContext(ctx, fn, "done");
+	cls = LLVMGetParam(fn, 2);
+
+	LLVMPositionBuilderAtEnd(b, entry);
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, cls,
+		LLVMConstInt(i32, AZ_CLS_OUTPUT_IMPACTING, 0), ""), mark, test);
+	LLVMPositionBuilderAtEnd(b, mark);
+	LLVMBuildStore(b, LLVMConstInt(i32, 1, 0),
+		       LLVMBuildStructGEP2(b, gate_ty, gate, 1, ""));
+	LLVMBuildBr(b, test);
+	LLVMPositionBuilderAtEnd(b, test);
+	mask = LLVMBuildLoad2(b, i32, LLVMBuildStructGEP2(b, gate_ty, gate, 0,
+							  ""), "");
+	on = LLVMBuildAnd(b, mask, LLVMBuildShl(b, LLVMConstInt(i32, 1, 0),
+						cls, ""), "");
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, on,
+					 LLVMConstInt(i32, 0, 0), ""),
+			call, done);
+	LLVMPositionBuilderAtEnd(b, call);
+	args[0] = LLVMGetParam(fn, 0);
+	args[1] = LLVMGetParam(fn, 1);
+	args[2] = cls;
+	LLVMBuildCall2(b, fty, hook, args, 3, "");
+	LLVMBuildBr(b, done);
+	LLVMPositionBuilderAtEnd(b, done);
+	LLVMBuildRetVoid(b);
+	return fn;
+}
+
 static int
 az_insert_all(struct az_ictx *x)
 {
@@ -555,6 +611,7 @@ az_insert_all(struct az_ictx *x)
 	b = LLVMCreateBuilderInContext(ctx);
 	if (b == NULL)
 		return -ENOMEM;
+	fn = az_gate_fn(mod, ctx, fty, fn, b);
 	for (i = 0; i < x->n; i++) {
 		/* Hooks of one instruction go in plan order before the
 		 * instruction that followed it. */

@@ -23,6 +23,8 @@
 #define AZ_MANIFEST_HASH_LEN	32u
 
 #define AZ_HOOK_FN		"sa_dirty_hook"
+#define AZ_GATE_VAR		"sa_dirty_gate"	/* struct sa_dirty_gate */
+#define AZ_GATE_FN		"sa_dirty_hook.gate"
 #define AZ_MANIFEST_NAME	"sa_manifest"
 
 /* True if a field of @p ro overlapping folded bytes [lo, hi) (lo

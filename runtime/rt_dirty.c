@@ -46,6 +46,16 @@ struct rt_dirty {
 
 static struct rt_dirty rt_dirty;
 struct rt_dirty_pkt rt_dirty_pkt;
+struct sa_dirty_gate sa_dirty_gate;
+
+/* The classes instrumented code should call the hook for: the logged
+ * ones, without the runtime's own note class. */
+static void
+gate_set(uint32_t class_mask)
+{
+	sa_dirty_gate.mask = class_mask &
+			     ~RT_DIRTY_CLASS(RT_DIRTY_NOTE_CLASS);
+}
 
 void
 rt_dirty_enable(const struct rt_rmap *m, uint32_t class_mask)
@@ -56,6 +66,7 @@ rt_dirty_enable(const struct rt_rmap *m, uint32_t class_mask)
 	d->arena_lo = m->arena_lo;
 	d->arena_len = m->arena_hi - m->arena_lo;
 	d->class_mask = class_mask | RT_DIRTY_CLASS(RT_DIRTY_NOTE_CLASS);
+	gate_set(d->class_mask);
 	rt_dirty_reset();
 }
 
@@ -63,6 +74,7 @@ void
 rt_dirty_disable(void)
 {
 	rt_dirty.class_mask = RT_DIRTY_OFF;
+	gate_set(RT_DIRTY_OFF);
 	rt_dirty_reset();
 }
 
@@ -167,7 +179,7 @@ sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls)
 	struct rt_dirty *d = &rt_dirty;
 
 	if (cls == SA_DIRTY_OUTPUT_IMPACTING)
-		rt_dirty_pkt.output_impacting = 1;
+		sa_dirty_gate.output_impacting = 1;
 	/* Unknown classes (up to the runtime's own) are never logged. */
 	if (cls >= RT_DIRTY_NOTE_CLASS ||
 	    !(d->class_mask & RT_DIRTY_CLASS(cls)))

@@ -42,13 +42,12 @@ struct rt_dirty_stats {
 
 /*
  * Flow updates: packets whose processing made at least one
- * OUTPUT_IMPACTING hook call. Counted whatever the mode logs (hooks mark
- * the packet before the class mask is looked at), so every --replicate
+ * OUTPUT_IMPACTING store. Counted whatever the mode logs (instrumented
+ * code marks the packet in sa_dirty_gate before it looks at the mask), so every --replicate
  * mode counts the same packets for the same trace; sa-replbench divides
  * wire bytes by it. Inline: the datapath marks every packet.
  */
 struct rt_dirty_pkt {
-	uint32_t output_impacting;	/* set by hooks of this packet */
 	uint64_t flow_updates;
 };
 
@@ -58,14 +57,14 @@ extern struct rt_dirty_pkt rt_dirty_pkt;
 static inline void
 rt_dirty_packet_begin(void)
 {
-	rt_dirty_pkt.output_impacting = 0;
+	sa_dirty_gate.output_impacting = 0;
 }
 
 /** It is done with that packet: counts it if it was a flow update. */
 static inline void
 rt_dirty_packet_end(void)
 {
-	rt_dirty_pkt.flow_updates += rt_dirty_pkt.output_impacting;
+	rt_dirty_pkt.flow_updates += sa_dirty_gate.output_impacting;
 }
 
 /** Bit of @p cls (enum sa_dirty_class) in a class mask. */

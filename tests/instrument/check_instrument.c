@@ -38,6 +38,11 @@ struct hook {
 static struct hook hooks[HOOK_MAX];
 static unsigned int n_hooks;
 
+/* Every class on: each test sees every hook unless it narrows the gate. */
+#define GATE_ALL	((1u << SA_DIRTY_OUTPUT_IMPACTING) | \
+			 (1u << SA_DIRTY_UPDATE_ONLY))
+struct sa_dirty_gate sa_dirty_gate = { .mask = GATE_ALL };
+
 void
 sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls)
 {
@@ -253,6 +258,44 @@ START_TEST(flow_table_in_heap)
 }
 END_TEST
 
+/* The inline gate: a class the runtime does not log is never called,
+ * and an OUTPUT_IMPACTING store marks the packet whatever the mask. */
+START_TEST(gate)
+{
+	struct sa_shim_out out;
+	uintptr_t e;
+	uint32_t src;
+	uint8_t f[FRAME_LEN];
+
+	start(&fx_flow_mb);
+	memset(f, 0, sizeof(f));
+	f[FLOW_SRC_OFF] = 7;
+	memcpy(&src, f + FLOW_SRC_OFF, sizeof(src));
+	e = ptr_in(&fx_flow_mb, "fx_flow_tbl") + (src % 256) * 8;
+
+	sa_dirty_gate.mask = 0;
+	sa_dirty_gate.output_impacting = 0;
+	sa_shim_process(f, sizeof(f), SA_ARM_INSIDE, 1, &out);
+	expect_hooks("mask 0", NULL, 0);
+	ck_assert_uint_eq(sa_dirty_gate.output_impacting, 1);
+
+	sa_dirty_gate.mask = 1u << SA_DIRTY_OUTPUT_IMPACTING;
+	sa_shim_process(f, sizeof(f), SA_ARM_INSIDE, 1, &out);
+	expect_hooks("output only", (const struct hook[]){
+		{ e + 4, 4, SA_DIRTY_OUTPUT_IMPACTING } }, 1);
+
+	sa_dirty_gate.mask = 1u << SA_DIRTY_UPDATE_ONLY;
+	sa_dirty_gate.output_impacting = 0;
+	sa_shim_process(f, sizeof(f), SA_ARM_INSIDE, 1, &out);
+	expect_hooks("update-only only", (const struct hook[]){
+		{ e, 4, SA_DIRTY_UPDATE_ONLY } }, 1);
+	ck_assert_uint_eq(sa_dirty_gate.output_impacting, 1);
+
+	sa_dirty_gate.mask = GATE_ALL;
+	sa_shim_fini();
+}
+END_TEST
+
 START_TEST(config_read_only)
 {
 	struct sa_shim_out out;
@@ -463,6 +506,7 @@ instrument_suite(void)
 	tc = sa_tcase(s, "hooks", TEST_TIMEOUT);
 	tcase_add_test(tc, stats_update_only);
 	tcase_add_test(tc, flow_table_in_heap);
+	tcase_add_test(tc, gate);
 	tcase_add_test(tc, config_read_only);
 	tcase_add_test(tc, memcpy_lengths);
 	tcase_add_test(tc, store_through_alias);

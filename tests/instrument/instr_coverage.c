@@ -77,6 +77,11 @@ static unsigned int n_hooks;
 static int hooks_overflowed;
 static uint64_t total_hooks;
 
+/* Every class: a store the gate let through unhooked would be a miss. */
+struct sa_dirty_gate sa_dirty_gate = {
+	.mask = (1u << SA_DIRTY_OUTPUT_IMPACTING) | (1u << SA_DIRTY_UPDATE_ONLY),
+};
+
 void
 sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls)
 {

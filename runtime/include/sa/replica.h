@@ -48,6 +48,25 @@ enum sa_dirty_class {
  */
 void sa_dirty_hook(const void *addr, uint64_t len, uint32_t cls);
 
+/**
+ * The hook's gate, read by instrumented code before it calls the hook:
+ * `statealyzr instrument` emits, for a store of class cls,
+ *
+ *     if (cls == SA_DIRTY_OUTPUT_IMPACTING) sa_dirty_gate.output_impacting = 1;
+ *     if (sa_dirty_gate.mask & (1u << cls)) sa_dirty_hook(addr, len, cls);
+ *
+ * inline, so a run that logs nothing (solo, or a class the mode does not
+ * send) pays a load and a branch per store instead of a call. The runtime
+ * owns it: mask holds the classes it logs; output_impacting marks the
+ * packet being processed as a flow update (cleared per packet).
+ * sa_dirty_hook() itself still checks everything, for any caller.
+ */
+struct sa_dirty_gate {
+	uint32_t mask;			/**< bits (1u << enum sa_dirty_class) */
+	uint32_t output_impacting;	/**< set by this packet's stores */
+};
+extern struct sa_dirty_gate sa_dirty_gate;
+
 /*
  * The heap the instrumenter redirects the C allocator to (malloc ->
  * sa_state_alloc, free -> sa_state_free: sa/mbox.h), with the C
