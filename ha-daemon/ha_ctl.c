@@ -9,6 +9,7 @@
 
 #include "ha_ctl.h"
 #include "ha_log.h"
+#include "sa_ctl_reply.h"
 
 #define HA_CTL_MODE	0600
 #define HA_CTL_MSG_MAX	(64u << 10)
@@ -44,16 +45,6 @@ client_close(struct ha_ctl_client *cl)
 }
 
 static void
-reply_error(Sa__Ha__ControlReply *rep, Sa__Ha__Error *err,
-	    Sa__Ha__ErrorCode code, const char *msg)
-{
-	err->code = code;
-	err->message = (char *)(uintptr_t)msg;
-	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_ERROR;
-	rep->error = err;
-}
-
-static void
 dispatch(struct ha_ctl *c, const Sa__Ha__ControlRequest *req,
 	 Sa__Ha__ControlReply *rep, Sa__Ha__DaemonStatus *st,
 	 Sa__Ha__PromoteReply *pr, Sa__Ha__FenceReply *fr, Sa__Ha__Error *err)
@@ -73,7 +64,7 @@ dispatch(struct ha_ctl *c, const Sa__Ha__ControlRequest *req,
 			rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_PROMOTE;
 			rep->promote = pr;
 		} else {
-			reply_error(rep, err, code, why);
+			sa_ctl_reply_error(rep, err, code, why);
 		}
 		return;
 	case SA__HA__CONTROL_REQUEST__REQUEST_DEMOTE:
@@ -82,13 +73,14 @@ dispatch(struct ha_ctl *c, const Sa__Ha__ControlRequest *req,
 			rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_FENCE;
 			rep->fence = fr;
 		} else {
-			reply_error(rep, err, code, why);
+			sa_ctl_reply_error(rep, err, code, why);
 		}
 		return;
 	default:
 		c->bad_requests++;
-		reply_error(rep, err, SA__HA__ERROR_CODE__ERROR_UNKNOWN_REQUEST,
-			    "unknown request");
+		sa_ctl_reply_error(rep, err,
+				   SA__HA__ERROR_CODE__ERROR_UNKNOWN_REQUEST,
+				   "unknown request");
 	}
 }
 
@@ -120,8 +112,9 @@ client_read_cb(evutil_socket_t fd, short what, void *arg)
 		c->bad_requests++;
 		HA_LOG_RL(WARNING, "control: unreadable request (%zd bytes)",
 			  n);
-		reply_error(&rep, &err, SA__HA__ERROR_CODE__ERROR_BAD_REQUEST,
-			    "unreadable request");
+		sa_ctl_reply_error(&rep, &err,
+				   SA__HA__ERROR_CODE__ERROR_BAD_REQUEST,
+				   "unreadable request");
 	} else {
 		rep.id = req->id;
 		dispatch(c, req, &rep, &st, &pr, &fr, &err);

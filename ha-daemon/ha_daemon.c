@@ -725,6 +725,5 @@ ha_daemon_fini(struct ha_daemon *d)
 	if (d->udp_fd >= 0)
 		close(d->udp_fd);
 	ha_announce_close(&d->ann);
-	if (d->key.mac != NULL)
-		ha_hb_key_fini(&d->key);
+	ha_hb_key_fini(&d->key);
 }

@@ -13,9 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/evp.h>
-
 #include "ha.pb-c.h"
+#include "sa_hmac.h"
 
 #define HA_HB_MAGIC		"SAHB"
 #define HA_HB_VERSION		1
@@ -54,16 +53,18 @@ enum ha_hb_reject {
 const char *ha_hb_reject_name(unsigned int r);
 
 struct ha_hb_key {
-	EVP_MAC_CTX *mac;
+	struct sa_hmac mac;
 };
 
 /**
- * Reads the pre-shared key: 64 hex digits and an optional newline (the
- * replication key format), in a file group and others cannot access.
+ * Reads the pre-shared key (sa_hmac_key_load(), the replication key
+ * format): 64 hex digits and an optional newline, in a regular file group
+ * and others cannot access.
  * @return 0; -EPERM (mode), -EINVAL (content), -errno; message on stderr.
  */
 int ha_hb_key_load(struct ha_hb_key *k, const char *path);
 int ha_hb_key_init(struct ha_hb_key *k, const uint8_t key[HA_HB_KEY_LEN]);
+/** Safe on a zeroed @p k. */
 void ha_hb_key_fini(struct ha_hb_key *k);
 
 /** Seals @p hb into @p buf. @return the datagram's length, or 0 when it

@@ -11,6 +11,7 @@
 
 #include "rt_control.h"
 #include "rt_log.h"
+#include "sa_ctl_reply.h"
 
 #define RT_CONTROL_CLIENTS	4
 #define RT_CONTROL_BACKLOG	4
@@ -122,16 +123,6 @@ rt_control_attach(struct rt_control *c, const struct rt_control_ops *ops,
 }
 
 static void
-reply_error(Sa__Ha__ControlReply *rep, Sa__Ha__Error *err,
-	    Sa__Ha__ErrorCode code, const char *msg)
-{
-	err->code = code;
-	err->message = (char *)(uintptr_t)msg;
-	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_ERROR;
-	rep->error = err;
-}
-
-static void
 answer_promote(struct rt_control *c, const Sa__Ha__PromoteRequest *req,
 	       Sa__Ha__ControlReply *rep, Sa__Ha__PromoteReply *pr,
 	       Sa__Ha__Error *err)
@@ -142,7 +133,7 @@ answer_promote(struct rt_control *c, const Sa__Ha__PromoteRequest *req,
 	/* A refused promotion notes no epoch: it would fence a primary
 	 * that was asked twice. */
 	if (c->ops->promote(c->arg, pr, &why, &code) != 0) {
-		reply_error(rep, err, code, why);
+		sa_ctl_reply_error(rep, err, code, why);
 		return;
 	}
 	/* The daemon's persisted epoch wins over the runtime's +1. */
@@ -172,7 +163,7 @@ answer_fence(struct rt_control *c, const Sa__Ha__ControlRequest *req,
 		ret = c->ops->demote(c->arg, fr, &why, &code);
 	}
 	if (ret != 0) {
-		reply_error(rep, err, code, why);
+		sa_ctl_reply_error(rep, err, code, why);
 		return;
 	}
 	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_FENCE;
@@ -187,11 +178,11 @@ answer_command(struct rt_control *c, const Sa__Ha__MbCommandRequest *req,
 	Sa__Ha__ErrorCode code = SA__HA__ERROR_CODE__ERROR_BAD_REQUEST;
 
 	if (c->ops->command == NULL || req->line == NULL) {
-		reply_error(rep, err, code, RT_CONTROL_BAD);
+		sa_ctl_reply_error(rep, err, code, RT_CONTROL_BAD);
 		return;
 	}
 	if (c->ops->command(c->arg, req->line, mr, msg, len, &code) != 0) {
-		reply_error(rep, err, code, msg);
+		sa_ctl_reply_error(rep, err, code, msg);
 		return;
 	}
 	rep->reply_case = SA__HA__CONTROL_REPLY__REPLY_MB_COMMAND;
@@ -244,10 +235,11 @@ answer(struct rt_control *c, int fd, const Sa__Ha__ControlRequest *req)
 		break;
 	default:
 		c->bad_requests++;
-		reply_error(&rep, &err, req == NULL ?
-			    SA__HA__ERROR_CODE__ERROR_BAD_REQUEST :
-			    SA__HA__ERROR_CODE__ERROR_UNKNOWN_REQUEST,
-			    req == NULL ? RT_CONTROL_BAD : RT_CONTROL_UNKNOWN);
+		sa_ctl_reply_error(&rep, &err, req == NULL ?
+				   SA__HA__ERROR_CODE__ERROR_BAD_REQUEST :
+				   SA__HA__ERROR_CODE__ERROR_UNKNOWN_REQUEST,
+				   req == NULL ? RT_CONTROL_BAD :
+				   RT_CONTROL_UNKNOWN);
 		break;
 	}
 	len = sa__ha__control_reply__get_packed_size(&rep);

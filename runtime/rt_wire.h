@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/evp.h>
+#include "sa_hmac.h"
 
 #define RT_WIRE_VERSION		1
 #define RT_WIRE_HDR_LEN		6
@@ -59,29 +59,17 @@ enum rt_reject {
 /** Name of @p r ("none" for RT_REJECT_NONE). */
 const char *rt_reject_name(unsigned int r);
 
-/*
- * One HMAC-SHA256 key, as the SHA-256 states after its inner and outer
- * padded key blocks (RFC 2104): a frame's MAC copies them instead of
- * hashing the key again, two compressions fewer than HMAC() and no
- * EVP_MAC dispatch. The states are as secret as the key.
- */
-struct rt_wire_key {
-	EVP_MD_CTX *inner;	/* after (key ^ ipad) */
-	EVP_MD_CTX *outer;	/* after (key ^ opad) */
-};
-
-/** Keys of one end of the channel. */
+/** Keys of one end of the channel (common/sa_hmac.h). */
 struct rt_wire_auth {
-	struct rt_wire_key psk;		/* pre-shared key: Hellos */
-	struct rt_wire_key session;	/* session key, NULLs until both
+	struct sa_hmac psk;		/* pre-shared key: Hellos */
+	struct sa_hmac session;		/* session key, none until both
 					 * Hellos */
-	EVP_MD_CTX *work;		/* a frame's MAC is computed here */
 };
 
 /**
- * Reads the pre-shared key from @p path: 64 hex digits (32 bytes), an
- * optional newline, nothing else. Like ssh with private keys, a file that
- * group or others may access is refused.
+ * Reads the pre-shared key from @p path (sa_hmac_key_load(): 64 hex
+ * digits, an optional newline, nothing else, in a file group and others
+ * cannot access).
  * @return 0; -EPERM (mode), -EINVAL (content), -errno of open/read; each
  *   logged with the path.
  */

@@ -3,6 +3,9 @@
  * replays within and across boots. */
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "check_main.h"
 #include "ha_hb.h"
 
@@ -121,6 +124,24 @@ START_TEST(replay)
 }
 END_TEST
 
+/* The MAC is HMAC-SHA256 exactly (proto/ha.proto): what one-shot HMAC()
+ * computes over the label, the header and the payload. */
+START_TEST(matches_hmac)
+{
+	uint8_t msg[sizeof(HA_HB_LABEL) + HA_HB_DGRAM_MAX];
+	uint8_t buf[HA_HB_DGRAM_MAX], mac[HA_HB_MAC_LEN];
+	size_t lab = sizeof(HA_HB_LABEL) - 1;
+	size_t n = make(&k1, 2, 100, 1, buf);
+	unsigned int mlen;
+
+	memcpy(msg, HA_HB_LABEL, lab);
+	memcpy(msg + lab, buf, n - HA_HB_MAC_LEN);
+	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), key1, HA_HB_KEY_LEN, msg,
+				   lab + n - HA_HB_MAC_LEN, mac, &mlen));
+	ck_assert_mem_eq(buf + n - HA_HB_MAC_LEN, mac, HA_HB_MAC_LEN);
+}
+END_TEST
+
 START_TEST(too_big)
 {
 	Sa__Ha__Heartbeat hb = SA__HA__HEARTBEAT__INIT;
@@ -140,6 +161,7 @@ ha_hb_suite(void)
 	tc = sa_tcase(s, "core", 10);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, matches_hmac);
 	tcase_add_test(tc, too_big);
 	tc = sa_tcase(s, "malformed", 10);
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -23,6 +23,7 @@
 #include "check_main.h"
 #include "sa_shim.h"
 #include "pktbuild.h"
+#include "step_runner.h"
 
 extern const struct sa_middlebox ids_middlebox;
 
@@ -53,57 +54,33 @@ extern const struct sa_middlebox ids_middlebox;
 #define MAX_STEPS	40
 #define ETH_LEN		14
 #define IP4_LEN		20
-#define IPPROTO_GRE_	47
-#define FRAG_LATER_OFF	100
-#define ARP_FRAME_LEN	60
 #define IDS_N_DROPS	5
 
 enum fkind { F_TCP = 1, F_UDP, F_ICMP, F_TCP6, F_GRE, F_FRAG_FIRST,
-	     F_FRAG_LATER, F_ARP };
-
-/* A frame to build; ICMP: sport is the type. */
-struct tframe {
-	enum fkind kind;
-	uint32_t src, dst;
-	uint16_t sport, dport;
-	uint8_t flags;
-	uint32_t seq;
-	const char *payload;
-};
-
-enum op { OP_END = 0, OP_PKT, OP_TICK, OP_STAT };
-
-struct step {
-	enum op op;
-	uint64_t t;
-	uint8_t arm;
-	struct tframe f;
-	const char *drop;	/* expected reason name; NULL: emit */
-	unsigned int alerts;	/* exactly this many alerts */
-	uint32_t sid;		/* of the last alert */
-	const char *text;	/* in the last alert's text */
-	const char *stat;
-	uint64_t value;
-};
+	     F_FRAG_LATER, F_ARP, F_COUNT };
 
 struct scenario {
 	const char *name;
 	const char *rules;
 	const char *ini;	/* [ids] keys besides rules */
-	struct step steps[MAX_STEPS];
+	struct sr_step steps[MAX_STEPS];
 };
 
-#define TCP(s, d, sp, dp, fl, sq, pl) { F_TCP, s, d, sp, dp, fl, sq, pl }
-#define TCP6(sp, dp, fl, sq, pl) { F_TCP6, 0, 0, sp, dp, fl, sq, pl }
-#define UDP(s, d, sp, dp, pl) { F_UDP, s, d, sp, dp, 0, 0, pl }
-#define ICMP(s, d, type, pl) { F_ICMP, s, d, type, 0, 0, 0, pl }
-#define FRAME(k, s, d, pl) { k, s, d, 1111, 2222, 0, 0, pl }
+/* Frames (struct sr_frame); ICMP: sport is the type. */
+#define FR(k, s, d, sp, dp, fl, sq, pl) \
+	{ .kind = (k), .src = (s), .dst = (d), .sport = (sp), .dport = (dp), \
+	  .flags = (fl), .seq = (sq), .payload = (pl) }
+#define TCP(s, d, sp, dp, fl, sq, pl) FR(F_TCP, s, d, sp, dp, fl, sq, pl)
+#define TCP6(sp, dp, fl, sq, pl) FR(F_TCP6, 0, 0, sp, dp, fl, sq, pl)
+#define UDP(s, d, sp, dp, pl) FR(F_UDP, s, d, sp, dp, 0, 0, pl)
+#define ICMP(s, d, type, pl) FR(F_ICMP, s, d, type, 0, 0, 0, pl)
+#define FRAME(k, s, d, pl) FR(k, s, d, 1111, 2222, 0, 0, pl)
 #define PKT(time, frame, ...) \
-	{ .op = OP_PKT, .t = (time), .arm = ANY, .f = frame, __VA_ARGS__ }
-#define ALERT(id, txt) .alerts = 1, .sid = (id), .text = (txt)
+	{ .op = SR_PKT, .t = (time), .arm = ANY, .f = frame, __VA_ARGS__ }
+#define ALERT(id, txt) .alerts = 1, .alert_id = (id), .alert = (txt)
 #define DROP(name) .drop = (name)
-#define TICK(time) { .op = OP_TICK, .t = (time) }
-#define STAT(name, v) { .op = OP_STAT, .stat = (name), .value = (v) }
+#define TICK(time) { .op = SR_TICK, .t = (time) }
+#define STAT(name, v) { .op = SR_STAT, .stat = (name), .value = (v) }
 
 /* A client (H1:40000) to server (R1:80) connection: handshake steps. */
 #define HANDSHAKE(time)							\
@@ -171,38 +148,21 @@ source_path(const char *rel, char *out, size_t size)
 
 /* ---- frames ----------------------------------------------------------- */
 
-static void
-fix_ip4_cksum(uint8_t *buf)
-{
-	struct sa_ipv4_hdr *ip = (struct sa_ipv4_hdr *)(buf + ETH_LEN);
-
-	ip->hdr_checksum = sa_cksum_ipv4_hdr(ip);
-}
-
-static size_t
-build_arp(uint8_t *buf)
-{
-	size_t i;
-
-	memset(buf, 0xff, SA_ETHER_ADDR_LEN);
-	for (i = SA_ETHER_ADDR_LEN; i < ARP_FRAME_LEN; i++)
-		buf[i] = (uint8_t)i;
-	buf[12] = SA_ETHER_TYPE_ARP >> 8;
-	buf[13] = SA_ETHER_TYPE_ARP & 0xff;
-	return ARP_FRAME_LEN;
-}
-
 /* Builds @f with @plen payload bytes from @pl (f->payload when NULL). */
 static size_t
-build_bin(const struct tframe *f, const uint8_t *pl, uint32_t plen,
+build_bin(const struct sr_frame *f, const uint8_t *pl, uint32_t plen,
 	  uint8_t *buf)
 {
-	struct sa_ipv4_hdr *ip = (struct sa_ipv4_hdr *)(buf + ETH_LEN);
+	static const enum sr_patch patch[F_COUNT] = {
+		[F_GRE] = SR_PATCH_GRE,
+		[F_FRAG_FIRST] = SR_PATCH_FRAG_FIRST,
+		[F_FRAG_LATER] = SR_PATCH_FRAG_LATER,
+	};
 	struct pb_spec s;
 	size_t len;
 
 	if (f->kind == F_ARP)
-		return build_arp(buf);
+		return sr_build_arp(buf);
 	if (f->kind == F_TCP6)
 		pb_spec_init6(&s, SA_IPPROTO_TCP, v6_a, v6_b, f->sport,
 			      f->dport);
@@ -223,19 +183,12 @@ build_bin(const struct tframe *f, const uint8_t *pl, uint32_t plen,
 	s.payload_len = plen;
 	len = pb_build(buf, FRAME_MAX, &s);
 	ck_assert_uint_gt(len, 0);
-	if (f->kind == F_GRE) {
-		ip->next_proto_id = IPPROTO_GRE_;
-		fix_ip4_cksum(buf);
-	} else if (f->kind == F_FRAG_FIRST || f->kind == F_FRAG_LATER) {
-		ip->fragment_offset = htons(f->kind == F_FRAG_FIRST ?
-					    SA_IP4_FLAG_MF : FRAG_LATER_OFF);
-		fix_ip4_cksum(buf);
-	}
+	sr_patch_ip4(buf, patch[f->kind]);
 	return len;
 }
 
 static size_t
-build(const struct tframe *f, uint8_t *buf)
+build(const struct sr_frame *f, uint8_t *buf)
 {
 	static const uint8_t none[1];
 	const char *pl = f->payload;
@@ -246,67 +199,9 @@ build(const struct tframe *f, uint8_t *buf)
 
 /* ---- scenarios -------------------------------------------------------- */
 
-static void
-run_packet(const char *what, const struct step *st)
-{
-	uint8_t in[FRAME_MAX];
-	struct sa_shim_out out;
-	size_t len = build(&st->f, in);
-
-	sa_shim_process(in, (uint32_t)len, st->arm, st->t, &out);
-	ck_assert_msg(out.n_verdicts == 1, "%s: %u verdicts", what,
-		      out.n_verdicts);
-	if (st->drop != NULL)
-		ck_assert_msg(out.verdict == SA_SHIM_DROP &&
-			      strcmp(sa_shim_reason_name(out.reason),
-				     st->drop) == 0,
-			      "%s: verdict %d reason %s, expected drop %s", what,
-			      out.verdict, sa_shim_reason_name(out.reason),
-			      st->drop);
-	else
-		ck_assert_msg(out.verdict == SA_SHIM_EMIT && out.len == len &&
-			      memcmp(out.frame, in, len) == 0,
-			      "%s: verdict %d (%s), expected the frame emitted "
-			      "unchanged", what, out.verdict,
-			      sa_shim_reason_name(out.reason));
-	ck_assert_msg(out.n_alerts == st->alerts, "%s: %u alerts (last %u "
-		      "'%s'), expected %u", what, out.n_alerts, out.alert_id,
-		      out.alert, st->alerts);
-	if (st->alerts == 0)
-		return;
-	ck_assert_msg(out.alert_id == st->sid, "%s: alert %u, expected %u",
-		      what, out.alert_id, st->sid);
-	ck_assert_msg(st->text == NULL || strstr(out.alert, st->text) != NULL,
-		      "%s: alert '%s' lacks '%s'", what, out.alert, st->text);
-}
-
-static void
-run_steps(const struct scenario *sc)
-{
-	char what[128];
-	unsigned int i;
-	uint64_t v;
-
-	ck_assert_msg(init_ids(sc->rules, sc->ini) == 0, "%s: init: %s",
-		      sc->name, sa_shim_last_log());
-	for (i = 0; i < MAX_STEPS && sc->steps[i].op != OP_END; i++) {
-		const struct step *st = &sc->steps[i];
-
-		snprintf(what, sizeof(what), "%s step %u", sc->name, i + 1);
-		if (st->op == OP_PKT) {
-			run_packet(what, st);
-		} else if (st->op == OP_TICK) {
-			sa_shim_tick(st->t);
-		} else {
-			v = sa_shim_stat(st->stat);
-			ck_assert_msg(v == st->value, "%s: %s is %llu, expected "
-				      "%llu", what, st->stat,
-				      (unsigned long long)v,
-				      (unsigned long long)st->value);
-		}
-	}
-	sa_shim_fini();
-}
+/* Every packet is emitted unchanged or dropped, with exactly the alerts
+ * its step names. */
+static const struct sr_ops ids_steps = { build, SR_ARM_UNCHECKED };
 
 #define EVIL "alert tcp any any -> any 80 (msg:\"evil\"; content:\"evil\"; sid:1000;)\n"
 
@@ -435,7 +330,7 @@ static const struct scenario scenarios[] = {
 		PKT(S(1), TCP(H(9), R1, 1, 80, PSH, 1, "GET evil")),
 		PKT(S(1), TCP(H(9), R1, 1, 80, PSH, 9, "evil")),
 		PKT(S(1), TCP(H(1), R1, 1, 80, PSH, 1, "GET evil"), .alerts = 2,
-		    .sid = 1000, .text = "evil"),
+		    .alert_id = 1000, .alert = "evil"),
 		STAT("flows_passed", 1), STAT("pass_matches", 1),
 		STAT("sid_1020", 1), STAT("sid_1021", 1), STAT("alerts", 2),
 	} },
@@ -624,7 +519,11 @@ static const struct scenario scenarios[] = {
 
 START_TEST(test_scenario)
 {
-	run_steps(&scenarios[_i]);
+	const struct scenario *sc = &scenarios[_i];
+
+	sr_expect_init(sc->name, init_ids(sc->rules, sc->ini));
+	sr_run_steps(&ids_steps, sc->name, sc->steps, MAX_STEPS);
+	sa_shim_fini();
 }
 END_TEST
 
@@ -660,8 +559,8 @@ START_TEST(test_arms)
 		{ IN, R1, OUT }, { OUT, H(1), IN },
 		{ ANY, H(1), OUT }, { ANY, R1, IN },
 	};
-	struct tframe f = TCP(0, 0, 1, 80, ACK, 1, NULL);
-	struct tframe arp = FRAME(F_ARP, 0, 0, NULL);
+	struct sr_frame f = TCP(0, 0, 1, 80, ACK, 1, NULL);
+	struct sr_frame arp = FRAME(F_ARP, 0, 0, NULL);
 	uint8_t buf[FRAME_MAX];
 	struct sa_shim_out out;
 	unsigned int i;
@@ -677,13 +576,13 @@ START_TEST(test_arms)
 		ck_assert_uint_eq(out.arm, cases[i].out_arm);
 	}
 	/* the direction of a flow outlives a new connection on its tuple */
-	f = (struct tframe)TCP(H(1), R1, 1, 80, PSH, 1, "x");
+	f = (struct sr_frame)TCP(H(1), R1, 1, 80, PSH, 1, "x");
 	len = build(&f, buf);
 	sa_shim_process(buf, (uint32_t)len, ANY, S(1), &out);
-	f = (struct tframe)TCP(H(1), R1, 1, 80, SYN, 7777, NULL);
+	f = (struct sr_frame)TCP(H(1), R1, 1, 80, SYN, 7777, NULL);
 	len = build(&f, buf);
 	sa_shim_process(buf, (uint32_t)len, ANY, S(1), &out);
-	f = (struct tframe)TCP(H(1), R1, 1, 80, ACK, 7778, NULL);
+	f = (struct sr_frame)TCP(H(1), R1, 1, 80, ACK, 7778, NULL);
 	len = build(&f, buf);
 	sa_shim_process(buf, (uint32_t)len, ANY, S(1), &out);
 	ck_assert_uint_eq(out.arm, OUT);
@@ -741,7 +640,7 @@ START_TEST(test_shipped_config)
 	ck_assert_uint_ge(sa_shim_stat("rules"), 200);
 	for (i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++) {
 		uint16_t sp = (uint16_t)(40000 + i), dp = attacks[i].dport;
-		const struct tframe fr[] = {
+		const struct sr_frame fr[] = {
 			TCP(RX(1), H(1), sp, dp, SYN, CISN, NULL),
 			TCP(H(1), RX(1), dp, sp, SYNACK, SISN, NULL),
 			TCP(RX(1), H(1), sp, dp, ACK, CISN + 1, NULL),
@@ -796,7 +695,7 @@ static const struct malformed malformed[] = {
 static size_t
 build_malformed(const struct malformed *m, uint8_t *buf)
 {
-	struct tframe f = { m->kind, H(1), R1, 1, 80, PSH, 1, "evil" };
+	struct sr_frame f = FR(m->kind, H(1), R1, 1, 80, PSH, 1, "evil");
 	size_t len = build(&f, buf);
 
 	if (m->op == M_TRUNC) {
@@ -835,15 +734,6 @@ START_TEST(test_malformed)
 }
 END_TEST
 
-static uint32_t
-xorshift(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
 #define FUZZ_ROUNDS	2000
 #define FUZZ_FLIPS	4
 
@@ -851,7 +741,7 @@ xorshift(uint32_t *s)
  * exactly one verdict, the frame unchanged, no crash. */
 START_TEST(test_truncated_and_corrupted)
 {
-	static const struct tframe seeds[] = {
+	static const struct sr_frame seeds[] = {
 		TCP(H(1), R1, 40000, 80, PSH, 1, "GET /evil HTTP/1.0"),
 		TCP(R1, H(1), 80, 40000, SYNACK, 1, NULL),
 		UDP(H(1), R1, 5000, 53, "query"),
@@ -872,10 +762,7 @@ START_TEST(test_truncated_and_corrupted)
 			ck_assert_uint_eq(out.n_verdicts, 1);
 		}
 		for (k = 0; k < FUZZ_ROUNDS; k++) {
-			memcpy(buf, base, n);
-			for (len = 0; len < FUZZ_FLIPS; len++)
-				buf[xorshift(&rng) % n] = (uint8_t)xorshift(&rng);
-			len = (uint32_t)(xorshift(&rng) % (n + 1));
+			len = sr_corrupt(buf, base, n, FUZZ_FLIPS, &rng);
 			sa_shim_process(buf, len, ANY, S(1), &out);
 			ck_assert_uint_eq(out.n_verdicts, 1);
 			ck_assert_uint_le(out.len, len);
@@ -919,14 +806,9 @@ static const struct bad_config bad_configs[] = {
 START_TEST(test_bad_config)
 {
 	const struct bad_config *b = &bad_configs[_i];
-	const char *log;
-	char loc[32];
 
 	ck_assert_int_eq(init_ids(EVIL, b->ini), -EINVAL);
-	log = sa_shim_last_log();
-	snprintf(loc, sizeof(loc), ":%u: [ids]", b->line);
-	ck_assert_msg(strstr(log, loc) != NULL && strstr(log, b->key) != NULL,
-		      "config %u: '%s' lacks '%s' or '%s'", _i, log, loc, b->key);
+	sr_expect_config_error(_i, "ids", b->line, b->key);
 	sa_shim_fini();
 }
 END_TEST
@@ -1115,7 +997,7 @@ START_TEST(test_state_limit)
 	static const size_t limits[] = {
 		0, 64, 2000, 8192, 100000, 1000000, 4000000, 32000000, SIZE_MAX,
 	};
-	static const struct tframe f = TCP(H(1), R1, 1, 80, PSH, 1, "evil");
+	static const struct sr_frame f = TCP(H(1), R1, 1, 80, PSH, 1, "evil");
 	char ini[INI_MAX];
 	uint8_t buf[FRAME_MAX];
 	struct sa_shim_out out;
@@ -1201,7 +1083,7 @@ line_random(unsigned int i, char *out, size_t size)
 
 	for (k = 0; k < LONG_CONTENT; k++)
 		n += snprintf(out + n, size - (size_t)n, "%02x",
-			      xorshift(&rng) & 0xff);
+			      sr_xorshift(&rng) & 0xff);
 	snprintf(out + n, size - (size_t)n, "|\"; sid:%u;)\n", 1000 + i);
 }
 
@@ -1238,7 +1120,7 @@ static void
 send_tcp(uint32_t src, uint16_t sport, uint32_t seq, const uint8_t *pl,
 	 uint32_t plen, struct sa_shim_out *out)
 {
-	struct tframe f = TCP(src, R1, sport, 80, PSH, seq, NULL);
+	struct sr_frame f = TCP(src, R1, sport, 80, PSH, seq, NULL);
 	uint8_t buf[FRAME_MAX];
 	size_t len = build_bin(&f, pl, plen, buf);
 
@@ -1273,7 +1155,7 @@ END_TEST
 
 START_TEST(test_tracker_tables_full)
 {
-	static const struct step steps[] = {
+	static const struct sr_step steps[] = {
 		PKT(S(1), TCP(R1, H(1), 9, 1, SYN, 1, NULL)),
 		PKT(S(1), TCP(R2, H(1), 9, 2, SYN, 1, NULL)),
 		PKT(S(1), TCP(R2, H(2), 9, 3, SYN, 1, NULL)),
@@ -1283,7 +1165,7 @@ START_TEST(test_tracker_tables_full)
 	ck_assert_int_eq(init_ids(EVIL, "portscan_sources = 1\n"
 				  "synflood_targets = 1\n"), 0);
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		run_packet("tracker", &steps[i]);
+		sr_run_packet(&ids_steps, "tracker", &steps[i]);
 	ck_assert_uint_eq(sa_shim_stat("scan_table_full"), 2);
 	ck_assert_uint_eq(sa_shim_stat("flood_table_full"), 1);
 	ck_assert_uint_eq(sa_shim_stat("scan_sources"), 1);
@@ -1346,7 +1228,7 @@ START_TEST(test_hostile_bound)
 	/* Datagrams start over each time, each one bounded the same way. */
 	trans = sa_shim_stat("ac_transitions");
 	for (i = 0; i < HOSTILE_DATAGRAMS; i++) {
-		struct tframe f = UDP(H(2), R1, 7, 80, NULL);
+		struct sr_frame f = UDP(H(2), R1, 7, 80, NULL);
 		uint8_t buf[FRAME_MAX];
 		size_t len = build_bin(&f, pl, HOSTILE_PKT, buf);
 
@@ -1378,14 +1260,14 @@ START_TEST(test_fuzz_shipped_rules)
 		 rules);
 	ck_assert_int_eq(sa_shim_init(&ids_middlebox, ini), 0);
 	for (i = 0; i < FUZZ_STREAMS; i++) {
-		seq = xorshift(&rng);
+		seq = sr_xorshift(&rng);
 		for (k = 0; k < 4; k++) {
-			len = xorshift(&rng) % HOSTILE_PKT;
+			len = sr_xorshift(&rng) % HOSTILE_PKT;
 			/* random bytes, a seventh of them pattern-ish */
 			for (j = 0; j < len; j++)
-				pl[j] = xorshift(&rng) % 7 == 0 ?
+				pl[j] = sr_xorshift(&rng) % 7 == 0 ?
 					(uint8_t)"ab/.<%|"[j % 7] :
-					(uint8_t)xorshift(&rng);
+					(uint8_t)sr_xorshift(&rng);
 			send_tcp(HX(i), (uint16_t)(1 + i), seq, pl, len, &out);
 			ck_assert_uint_eq(out.n_verdicts, 1);
 			seq += len;

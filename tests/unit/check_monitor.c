@@ -26,6 +26,7 @@
 #include "check_main.h"
 #include "sa_shim.h"
 #include "pktbuild.h"
+#include "step_runner.h"
 
 extern const struct sa_middlebox mon_middlebox;
 
@@ -51,8 +52,6 @@ extern const struct sa_middlebox mon_middlebox;
 #define TCP_LEN		20
 #define PATH_MAX_	256
 #define INI_MAX		2048
-#define FRAG_LATER_OFF	100
-#define ARP_FRAME_LEN	60
 #define TS_LEN		10
 
 #define EV_HOST		1
@@ -67,56 +66,38 @@ extern const struct sa_middlebox mon_middlebox;
 enum fkind { F_TCP = 1, F_TCP6, F_UDP, F_UDP6, F_ICMP, F_ARP, F_FRAG };
 
 /*
- * A frame to build. IPv6 kinds turn a 10.x.y.z source or destination into
- * fd00::y:z and any other into 2001:db8::y:z. ttl/win 0: pktbuild's
- * defaults (64, 65535). payload_len 0: strlen(payload).
+ * Frames (struct sr_frame). IPv6 kinds turn a 10.x.y.z source or
+ * destination into fd00::y:z and any other into 2001:db8::y:z. ttl/win 0:
+ * pktbuild's defaults (64, 65535). payload_len 0: strlen(payload).
  */
-struct tframe {
-	enum fkind kind;
-	uint32_t src, dst;
-	uint16_t sport, dport;
-	uint8_t flags;
-	uint8_t ttl;
-	uint16_t win;
-	const char *opts;
-	const char *payload;
-	uint32_t payload_len;
-};
-
-enum op { OP_END = 0, OP_PKT, OP_TICK, OP_STAT };
-
-struct step {
-	enum op op;
-	uint64_t t;
-	struct tframe f;
-	unsigned int n_alerts;
-	uint32_t alert_id;	/* of the last alert */
-	const char *alert;	/* substring of the last alert */
-	const char *stat;
-	uint64_t value;
-};
+#define FR(k, s, d, sp, dp, fl, t, w, o, pl, n) \
+	{ .kind = (k), .src = (s), .dst = (d), .sport = (sp), .dport = (dp), \
+	  .flags = (fl), .ttl = (t), .win = (w), .opts = (o), \
+	  .payload = (pl), .payload_len = (n) }
 
 struct scenario {
 	const char *name;
 	const char *ini;	/* @OS@ @SVC@ @SVC22@: fixture file paths */
-	struct step steps[MAX_STEPS];
+	struct sr_step steps[MAX_STEPS];
 };
 
 #define SYNF(s, d, sp, dp, ttl, win, o) \
-	{ F_TCP, (s), (d), (sp), (dp), SYN, (ttl), (win), (o), NULL, 0 }
+	FR(F_TCP, s, d, sp, dp, SYN, ttl, win, o, NULL, 0)
 #define SYNACKF(s, d, sp, dp) \
-	{ F_TCP, (s), (d), (sp), (dp), SYNACK, 64, 65160, LINUX_OPTS, NULL, 0 }
+	FR(F_TCP, s, d, sp, dp, SYNACK, 64, 65160, LINUX_OPTS, NULL, 0)
 #define DATA(s, d, sp, dp, text) \
-	{ F_TCP, (s), (d), (sp), (dp), PSHACK, 64, 502, NULL, (text), 0 }
+	FR(F_TCP, s, d, sp, dp, PSHACK, 64, 502, NULL, text, 0)
 #define UDPF(s, d, sp, dp, text, n) \
-	{ F_UDP, (s), (d), (sp), (dp), 0, 64, 0, NULL, (text), (n) }
-#define FRAME(k, s, d) { (k), (s), (d), 1111, 2222, ACK, 64, 0, NULL, NULL, 0 }
+	FR(F_UDP, s, d, sp, dp, 0, 64, 0, NULL, text, n)
+#define FRAME(k, s, d) FR(k, s, d, 1111, 2222, ACK, 64, 0, NULL, NULL, 0)
+/* Every packet comes out unchanged on the other arm. */
 #define PKT(time, frame, n, id, text) \
-	{ .op = OP_PKT, .t = (time), .f = frame, .n_alerts = (n), \
-	  .alert_id = (id), .alert = (text) }
-#define QUIET(time, frame) { .op = OP_PKT, .t = (time), .f = frame }
-#define TICK(time) { .op = OP_TICK, .t = (time) }
-#define STAT(name, v) { .op = OP_STAT, .stat = (name), .value = (v) }
+	{ .op = SR_PKT, .t = (time), .arm = SA_ARM_ANY, .f = frame, \
+	  .alerts = (n), .alert_id = (id), .alert = (text) }
+#define QUIET(time, frame) \
+	{ .op = SR_PKT, .t = (time), .arm = SA_ARM_ANY, .f = frame }
+#define TICK(time) { .op = SR_TICK, .t = (time) }
+#define STAT(name, v) { .op = SR_STAT, .stat = (name), .value = (v) }
 
 /* ---- signature files of the fixture ---------------------------------- */
 
@@ -309,19 +290,6 @@ map6(uint32_t a, uint8_t *out)
 	out[15] = (uint8_t)a;
 }
 
-static size_t
-build_arp(uint8_t *buf)
-{
-	size_t i;
-
-	memset(buf, 0xff, SA_ETHER_ADDR_LEN);
-	for (i = SA_ETHER_ADDR_LEN; i < ARP_FRAME_LEN; i++)
-		buf[i] = (uint8_t)i;
-	buf[12] = SA_ETHER_TYPE_ARP >> 8;
-	buf[13] = SA_ETHER_TYPE_ARP & 0xff;
-	return ARP_FRAME_LEN;
-}
-
 /* Puts @p olen option bytes, at the start of the payload, into the TCP
  * header and fixes the checksum. */
 static void
@@ -344,7 +312,7 @@ fix_tcp(uint8_t *buf, bool v6, uint32_t olen)
 }
 
 static size_t
-build(const struct tframe *f, uint8_t *buf)
+build(const struct sr_frame *f, uint8_t *buf)
 {
 	uint8_t pl[OPTS_MAX + PAYLOAD_MAX + 4], s6[16], d6[16];
 	bool v6 = f->kind == F_TCP6 || f->kind == F_UDP6;
@@ -352,12 +320,11 @@ build(const struct tframe *f, uint8_t *buf)
 	uint8_t proto = tcp ? SA_IPPROTO_TCP : f->kind == F_ICMP ?
 			SA_IPPROTO_ICMP : SA_IPPROTO_UDP;
 	uint32_t olen = tcp ? encode_opts(f->opts, pl) : 0, plen;
-	struct sa_ipv4_hdr *ip = (struct sa_ipv4_hdr *)(buf + ETH_LEN);
 	struct pb_spec s;
 	size_t len;
 
 	if (f->kind == F_ARP)
-		return build_arp(buf);
+		return sr_build_arp(buf);
 	plen = f->payload == NULL ? 0 : f->payload_len ? f->payload_len :
 	       (uint32_t)strlen(f->payload);
 	ck_assert_uint_le(plen, PAYLOAD_MAX);
@@ -379,11 +346,8 @@ build(const struct tframe *f, uint8_t *buf)
 	ck_assert_uint_gt(len, 0);
 	if (tcp && olen > 0)
 		fix_tcp(buf, v6, olen);
-	if (f->kind == F_FRAG) {
-		ip->fragment_offset = htons(FRAG_LATER_OFF);
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = sa_cksum_ipv4_hdr(ip);
-	}
+	if (f->kind == F_FRAG)
+		sr_patch_ip4(buf, SR_PATCH_FRAG_LATER);
 	return len;
 }
 
@@ -392,20 +356,14 @@ static void
 send_frame(const char *what, const uint8_t *in, size_t len, uint8_t arm,
 	   uint64_t t, struct sa_shim_out *out)
 {
-	unsigned int want_arm = arm == SA_ARM_OUTSIDE ? SA_ARM_INSIDE :
-							 SA_ARM_OUTSIDE;
-
 	sa_shim_process(in, (uint32_t)len, arm, t, out);
-	ck_assert_msg(out->n_verdicts == 1 && out->verdict == SA_SHIM_EMIT,
-		      "%s: %u verdicts, verdict %d (%s)", what, out->n_verdicts,
-		      out->verdict, sa_shim_reason_name(out->reason));
-	ck_assert_msg(out->arm == want_arm, "%s: arm %u", what, out->arm);
-	ck_assert_msg(out->len == len && memcmp(out->frame, in, len) == 0,
-		      "%s: the frame changed", what);
+	sr_expect_emit(what, out, arm == SA_ARM_OUTSIDE ? SA_ARM_INSIDE :
+							  SA_ARM_OUTSIDE);
+	sr_expect_frame(what, out, in, len);
 }
 
 static void
-send_pkt(const char *what, const struct tframe *f, uint64_t t,
+send_pkt(const char *what, const struct sr_frame *f, uint64_t t,
 	 struct sa_shim_out *out)
 {
 	uint8_t buf[FRAME_MAX];
@@ -414,69 +372,18 @@ send_pkt(const char *what, const struct tframe *f, uint64_t t,
 	send_frame(what, buf, len, SA_ARM_ANY, t, out);
 }
 
-static void
-expect_alerts(const char *what, const struct sa_shim_out *out,
-	      unsigned int n, uint32_t id, const char *text)
-{
-	ck_assert_msg(out->n_alerts == n, "%s: %u alerts, expected %u "
-		      "(last: %u '%s')", what, out->n_alerts, n, out->alert_id,
-		      out->alert);
-	if (n == 0)
-		return;
-	ck_assert_msg(out->alert_id == id, "%s: alert id %u, expected %u "
-		      "('%s')", what, out->alert_id, id, out->alert);
-	if (text != NULL)
-		ck_assert_msg(strstr(out->alert, text) != NULL, "%s: alert "
-			      "'%s' lacks '%s'", what, out->alert, text);
-}
-
-static void
-expect_stat(const char *what, const char *name, uint64_t want)
-{
-	uint64_t v = sa_shim_stat(name);
-
-	ck_assert_msg(v == want, "%s: %s is %llu, expected %llu", what, name,
-		      (unsigned long long)v, (unsigned long long)want);
-}
-
-static void
-run_steps(const char *name, const char *ini, const struct step *steps)
-{
-	struct sa_shim_out out;
-	char what[128];
-	unsigned int i;
-
-	ck_assert_msg(init_ini(ini) == 0, "%s: init: %s", name,
-		      sa_shim_last_log());
-	for (i = 0; i < MAX_STEPS && steps[i].op != OP_END; i++) {
-		snprintf(what, sizeof(what), "%s step %u", name, i + 1);
-		switch (steps[i].op) {
-		case OP_PKT:
-			send_pkt(what, &steps[i].f, steps[i].t, &out);
-			expect_alerts(what, &out, steps[i].n_alerts,
-				      steps[i].alert_id, steps[i].alert);
-			break;
-		case OP_TICK:
-			sa_shim_tick(steps[i].t);
-			break;
-		default:
-			expect_stat(what, steps[i].stat, steps[i].value);
-			break;
-		}
-	}
-	sa_shim_fini();
-}
+static const struct sr_ops mon_steps = { build, SR_ARM_ACROSS };
 
 /* ---- scenarios -------------------------------------------------------- */
 
 #define INI_SIGS	"os_signatures = @OS@\nservice_signatures = @SVC@\n"
 #define INI		"[monitor]\ninside = 10.0.0.0/8, fd00::/16\n" INI_SIGS
-#define V6SYN(s, d)	{ F_TCP6, (s), (d), 40000, 443, SYN, 64, 64240, \
-			  LINUX_OPTS, NULL, 0 }
-#define V6SYNACK(s, d)	{ F_TCP6, (s), (d), 22, 40000, SYNACK, 64, 65160, \
-			  LINUX_OPTS, NULL, 0 }
-#define V6DATA(s, d, text) { F_TCP6, (s), (d), 22, 40000, PSHACK, 64, 502, \
-			     NULL, (text), 0 }
+#define V6SYN(s, d)	FR(F_TCP6, s, d, 40000, 443, SYN, 64, 64240, \
+			   LINUX_OPTS, NULL, 0)
+#define V6SYNACK(s, d)	FR(F_TCP6, s, d, 22, 40000, SYNACK, 64, 65160, \
+			   LINUX_OPTS, NULL, 0)
+#define V6DATA(s, d, text) FR(F_TCP6, s, d, 22, 40000, PSHACK, 64, 502, \
+			      NULL, text, 0)
 #define SSH89		"SSH-2.0-OpenSSH_8.9p1 Ubuntu-3\r\n"
 #define DNS_REPLY	"\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00"
 #define DNS_QUERY	"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
@@ -524,10 +431,10 @@ static const struct scenario scenarios[] = {
 		    "new-service 10.0.0.3 tcp/8080"),
 		STAT("events_os_change", 1), STAT("synack_fingerprints", 1),
 		/* SYN with RST or FIN is no handshake */
-		{ .op = OP_PKT, .t = S(3), .f = { F_TCP, H(3), R(1), 1, 2,
-		  SYN | SA_TCP_RST, 64, 64240, LINUX_OPTS, NULL, 0 } },
-		{ .op = OP_PKT, .t = S(3), .f = { F_TCP, H(3), R(1), 1, 2,
-		  SYN | SA_TCP_FIN, 64, 64240, LINUX_OPTS, NULL, 0 } },
+		QUIET(S(3), FR(F_TCP, H(3), R(1), 1, 2, SYN | SA_TCP_RST, 64,
+				64240, LINUX_OPTS, NULL, 0)),
+		QUIET(S(3), FR(F_TCP, H(3), R(1), 1, 2, SYN | SA_TCP_FIN, 64,
+				64240, LINUX_OPTS, NULL, 0)),
 		STAT("syn_fingerprints", 1),
 		PKT(S(4), SYNF(H(4), R(1), 11000, 23, 250, 4128, "M536"), 2,
 		    EV_OS, "\"Cisco IOS\" was \"unknown\" fp "
@@ -673,7 +580,11 @@ static const struct scenario scenarios[] = {
 
 START_TEST(test_scenario)
 {
-	run_steps(scenarios[_i].name, scenarios[_i].ini, scenarios[_i].steps);
+	const struct scenario *sc = &scenarios[_i];
+
+	sr_expect_init(sc->name, init_ini(sc->ini));
+	sr_run_steps(&mon_steps, sc->name, sc->steps, MAX_STEPS);
+	sa_shim_fini();
 }
 END_TEST
 
@@ -681,7 +592,7 @@ START_TEST(test_arms)
 {
 	static const uint8_t arms[] = { SA_ARM_INSIDE, SA_ARM_OUTSIDE,
 					SA_ARM_ANY };
-	const struct tframe f = UDPF(H(1), R(1), 1, 2, "x", 0);
+	const struct sr_frame f = UDPF(H(1), R(1), 1, 2, "x", 0);
 	struct sa_shim_out out;
 	uint8_t buf[FRAME_MAX];
 	size_t len = build(&f, buf);
@@ -703,10 +614,10 @@ START_TEST(test_descriptor)
 	/* a passive monitor never drops */
 	ck_assert_uint_eq(mon_middlebox.n_drop_names, 0);
 	ck_assert_int_eq(init_ini(INI), 0);
-	expect_stat("descriptor", "malformed_ipv4-truncated", 0);
-	expect_stat("descriptor", "hosts_active", 0);
-	expect_stat("descriptor", "os_signatures", 8);
-	expect_stat("descriptor", "service_signatures", 3);
+	sr_expect_stat("descriptor", "malformed_ipv4-truncated", 0);
+	sr_expect_stat("descriptor", "hosts_active", 0);
+	sr_expect_stat("descriptor", "os_signatures", 8);
+	sr_expect_stat("descriptor", "service_signatures", 3);
 	sa_shim_fini();
 }
 END_TEST
@@ -758,8 +669,10 @@ static const struct fp_case fp_cases[] = {
 START_TEST(test_shipped_fingerprints)
 {
 	const struct fp_case *c = &fp_cases[_i];
-	struct tframe f = SYNF(H(1), R(1), 22, 40000, c->ttl, c->win, c->opts);
-	struct tframe known = SYNF(H(1), R(1), 22, 40000, 30, 1000, LINUX_OPTS);
+	struct sr_frame f = SYNF(H(1), R(1), 22, 40000, c->ttl, c->win,
+				 c->opts);
+	struct sr_frame known = SYNF(H(1), R(1), 22, 40000, 30, 1000,
+				     LINUX_OPTS);
 	struct sa_shim_out out;
 	char want[128];
 
@@ -769,15 +682,15 @@ START_TEST(test_shipped_fingerprints)
 	/* Host and service known first (initial TTL 32 matches nothing),
 	 * so the fingerprint's os-change is the packet's only event. */
 	send_pkt("known", &known, S(1), &out);
-	expect_stat(c->opts, "os_unknown", 1);
+	sr_expect_stat(c->opts, "os_unknown", 1);
 	send_pkt(c->opts, &f, S(2), &out);
 	if (c->label == NULL) {
-		expect_alerts(c->opts, &out, 0, 0, NULL);
-		expect_stat(c->opts, "os_unknown", 2);
+		sr_expect_alerts(c->opts, &out, 0, 0, NULL);
+		sr_expect_stat(c->opts, "os_unknown", 2);
 	} else {
 		snprintf(want, sizeof(want), "%s \"%s\" was \"unknown\"",
 			 c->flags == SYN ? "syn" : "synack", c->label);
-		expect_alerts(c->opts, &out, 1, EV_OS, want);
+		sr_expect_alerts(c->opts, &out, 1, EV_OS, want);
 	}
 	sa_shim_fini();
 }
@@ -856,9 +769,9 @@ static void
 send_banner(uint8_t proto, uint16_t port, const char *payload, uint32_t len,
 	    struct sa_shim_out *out)
 {
-	struct tframe syn = SYNACKF(H(9), R(1), port, 40000);
-	struct tframe data = DATA(H(9), R(1), port, 40000, payload);
-	struct tframe udp = UDPF(H(9), R(1), port, 40000, payload, len);
+	struct sr_frame syn = SYNACKF(H(9), R(1), port, 40000);
+	struct sr_frame data = DATA(H(9), R(1), port, 40000, payload);
+	struct sr_frame udp = UDPF(H(9), R(1), port, 40000, payload, len);
 
 	data.payload_len = len;
 	if (proto == SA_IPPROTO_UDP) {
@@ -980,10 +893,10 @@ START_TEST(test_patterns)
 	if (c->want == NULL) {
 		ck_assert_msg(out.n_alerts == 0, "%s: matched: %s",
 			      c->pattern, out.alert);
-		expect_stat(c->pattern, "banners_unknown", 1);
+		sr_expect_stat(c->pattern, "banners_unknown", 1);
 	} else {
 		snprintf(want, sizeof(want), "\"%s\" was", c->want);
-		expect_alerts(c->pattern, &out, 1, EV_LABEL, want);
+		sr_expect_alerts(c->pattern, &out, 1, EV_LABEL, want);
 	}
 	sa_shim_fini();
 }
@@ -1033,9 +946,9 @@ START_TEST(test_banner_budget)
 				  "service_signatures = @EXTRA@\n"), 0);
 	memset(payload, 'a', sizeof(payload));
 	send_banner(SA_IPPROTO_TCP, 1, payload, sizeof(payload), &out);
-	expect_alerts("budget", &out, 0, 0, NULL);
-	expect_stat("budget", "banner_budget_exhausted", 1);
-	expect_stat("budget", "banners_unknown", 0);
+	sr_expect_alerts("budget", &out, 0, 0, NULL);
+	sr_expect_stat("budget", "banner_budget_exhausted", 1);
+	sr_expect_stat("budget", "banners_unknown", 0);
 	sa_shim_fini();
 }
 END_TEST
@@ -1075,17 +988,17 @@ static const struct opt_case opt_cases[] = {
 START_TEST(test_tcp_options)
 {
 	const struct opt_case *c = &opt_cases[_i];
-	struct tframe f = SYNF(H(1), R(1), 40000, 80, 64, 4128, c->opts);
+	struct sr_frame f = SYNF(H(1), R(1), 40000, 80, 64, 4128, c->opts);
 	struct sa_shim_out out;
 
 	ck_assert_int_eq(init_ini(INI), 0);
 	send_pkt(c->opts, &f, S(1), &out);
-	expect_stat(c->opts, "tcp_options_malformed", c->malformed ? 1 : 0);
-	expect_stat(c->opts, "malformed_packets", 0);
+	sr_expect_stat(c->opts, "tcp_options_malformed", c->malformed ? 1 : 0);
+	sr_expect_stat(c->opts, "malformed_packets", 0);
 	if (c->label != NULL)
-		expect_alerts(c->opts, &out, 2, EV_OS, c->label);
+		sr_expect_alerts(c->opts, &out, 2, EV_OS, c->label);
 	else
-		expect_alerts(c->opts, &out, 1, EV_HOST, NULL);
+		sr_expect_alerts(c->opts, &out, 1, EV_HOST, NULL);
 	sa_shim_fini();
 }
 END_TEST
@@ -1123,17 +1036,10 @@ static const struct malformed malformed[] = {
 	  "malformed_ipv6-ext-truncated" },
 };
 
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 START_TEST(test_malformed)
 {
 	const struct malformed *m = &malformed[_i];
-	struct tframe f = SYNF(H(1), R(1), 40000, 80, 64, 64240, LINUX_OPTS);
+	struct sr_frame f = SYNF(H(1), R(1), 40000, 80, 64, 64240, LINUX_OPTS);
 	uint8_t buf[FRAME_MAX];
 	struct sa_shim_out out;
 	size_t len;
@@ -1146,24 +1052,15 @@ START_TEST(test_malformed)
 	else if (m->op == M_SET8)
 		buf[m->off] = (uint8_t)m->val;
 	else
-		put16(buf + m->off, m->val);
+		sr_put16(buf + m->off, m->val);
 	send_frame(m->counter, buf, len, SA_ARM_ANY, S(1), &out);
-	expect_alerts(m->counter, &out, 0, 0, NULL);
-	expect_stat(m->counter, m->counter, 1);
-	expect_stat(m->counter, "malformed_packets", 1);
-	expect_stat(m->counter, "hosts_active", 0);
+	sr_expect_alerts(m->counter, &out, 0, 0, NULL);
+	sr_expect_stat(m->counter, m->counter, 1);
+	sr_expect_stat(m->counter, "malformed_packets", 1);
+	sr_expect_stat(m->counter, "hosts_active", 0);
 	sa_shim_fini();
 }
 END_TEST
-
-static uint32_t
-xorshift(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
 
 #define FUZZ_ROUNDS	3000
 #define FUZZ_FLIPS	4
@@ -1174,7 +1071,7 @@ xorshift(uint32_t *s)
  * SYNs whose 40 option bytes are random walk safely. */
 START_TEST(test_fuzz)
 {
-	static const struct tframe seeds[] = {
+	static const struct sr_frame seeds[] = {
 		SYNF(H(1), R(1), 40000, 80, 64, 64240, LINUX_OPTS),
 		SYNACKF(H(2), R(1), 22, 40000),
 		DATA(H(2), R(1), 22, 40000, SSH89),
@@ -1184,7 +1081,7 @@ START_TEST(test_fuzz)
 		V6SYNACK(H(4), R(1)),
 		V6DATA(H(4), R(1), SSH89),
 	};
-	const struct tframe nops = SYNF(H(5), R(1), 1, 2, 64, 64240, NOPS40);
+	const struct sr_frame nops = SYNF(H(5), R(1), 1, 2, 64, 64240, NOPS40);
 	uint8_t base[FRAME_MAX], buf[FRAME_MAX];
 	struct sa_shim_out out;
 	uint32_t rng = 12345, i, k, len;
@@ -1196,17 +1093,14 @@ START_TEST(test_fuzz)
 		for (len = 0; len <= n; len++)
 			send_frame("truncated", base, len, SA_ARM_ANY, S(1), &out);
 		for (k = 0; k < FUZZ_ROUNDS; k++) {
-			memcpy(buf, base, n);
-			for (len = 0; len < FUZZ_FLIPS; len++)
-				buf[xorshift(&rng) % n] = (uint8_t)xorshift(&rng);
-			len = (uint32_t)(xorshift(&rng) % (n + 1));
+			len = sr_corrupt(buf, base, n, FUZZ_FLIPS, &rng);
 			send_frame("corrupted", buf, len, SA_ARM_ANY, S(1), &out);
 		}
 	}
 	n = build(&nops, base);
 	for (k = 0; k < FUZZ_ROUNDS; k++) {
 		for (i = 0; i < OPTS_MAX; i++)
-			base[OPT_AREA + i] = (uint8_t)xorshift(&rng);
+			base[OPT_AREA + i] = (uint8_t)sr_xorshift(&rng);
 		send_frame("options", base, n, SA_ARM_ANY, S(1), &out);
 	}
 	ck_assert_uint_gt(sa_shim_stat("tcp_options_malformed"), 0);
@@ -1248,15 +1142,9 @@ static const struct bad_config bad_configs[] = {
 START_TEST(test_bad_config)
 {
 	const struct bad_config *b = &bad_configs[_i];
-	const char *log;
-	char loc[32];
 
 	ck_assert_int_eq(init_ini(b->ini), -EINVAL);
-	log = sa_shim_last_log();
-	snprintf(loc, sizeof(loc), ":%u: [monitor]", b->line);
-	ck_assert_msg(strstr(log, loc) != NULL && strstr(log, b->text) != NULL,
-		      "config %u: '%s' lacks '%s' or '%s'", _i, log, loc,
-		      b->text);
+	sr_expect_config_error(_i, "monitor", b->line, b->text);
 	sa_shim_fini();
 }
 END_TEST
@@ -1420,7 +1308,7 @@ START_TEST(test_state_limit)
 	static const size_t limits[] = {
 		0, 64, 8192, 100000, 1000000, 4000000, 16000000, SIZE_MAX,
 	};
-	const struct tframe f = SYNACKF(H(1), R(1), 22, 40000);
+	const struct sr_frame f = SYNACKF(H(1), R(1), 22, 40000);
 	unsigned int i, ok = 0;
 	struct sa_shim_out out;
 	int rc;
@@ -1453,7 +1341,7 @@ END_TEST
 START_TEST(test_many_hosts)
 {
 	struct sa_shim_out out;
-	struct tframe f = UDPF(0, R(1), 1, 2, NULL, 0);
+	struct sr_frame f = UDPF(0, R(1), 1, 2, NULL, 0);
 	uint32_t i;
 
 	ck_assert_int_eq(init_ini(INI "host_timeout = 10s\n"
@@ -1463,12 +1351,12 @@ START_TEST(test_many_hosts)
 		send_pkt("many", &f, S(1), &out);
 		ck_assert_uint_eq(out.n_alerts, 1);
 	}
-	expect_stat("many", "hosts_active", MANY);
+	sr_expect_stat("many", "hosts_active", MANY);
 	sa_shim_tick(S(11));
-	expect_stat("many", "hosts_expired", SCAN_PER_TICK);
+	sr_expect_stat("many", "hosts_expired", SCAN_PER_TICK);
 	sa_shim_tick(S(11));
-	expect_stat("many", "hosts_expired", MANY);
-	expect_stat("many", "hosts_active", 0);
+	sr_expect_stat("many", "hosts_expired", MANY);
+	sr_expect_stat("many", "hosts_active", 0);
 	sa_shim_fini();
 }
 END_TEST

@@ -20,6 +20,7 @@
 #include "check_main.h"
 #include "sa_shim.h"
 #include "pktbuild.h"
+#include "step_runner.h"
 
 extern const struct sa_middlebox nat_middlebox;
 
@@ -51,64 +52,37 @@ extern const struct sa_middlebox nat_middlebox;
 #define TF_SEQ		1000
 #define TF_ACK		2000
 #define TF_PAYLOAD	18
-#define IPPROTO_GRE_	47
 #define ICMP_CODE_HOST	1
-#define FRAG_LATER_OFF	100
-#define ARP_FRAME_LEN	60
 #define NAT_N_DROPS	8
 
 enum fkind {
 	F_TCP = 1, F_TCP_VLAN, F_UDP, F_UDP_NOCK, F_ECHO_REQ, F_ECHO_REP,
-	F_UNREACH, F_GRE, F_FRAG_FIRST, F_FRAG_LATER, F_UDP6, F_ARP,
-};
-
-/* A frame to build. ICMP echo: sport is the identifier. */
-struct tframe {
-	enum fkind kind;
-	uint32_t src, dst;
-	uint16_t sport, dport;
-	uint8_t flags;
-};
-
-/* Expected rewrite of the input frame; 0 leaves a field as it is. */
-struct xlate {
-	uint32_t src, dst;
-	uint16_t sport, dport;
-};
-
-enum op { OP_END = 0, OP_PKT, OP_TICK, OP_STAT };
-
-struct step {
-	enum op op;
-	uint64_t t;
-	uint8_t arm;
-	struct tframe f;
-	unsigned int out_arm;
-	struct xlate x;
-	const char *drop;	/* expected reason name; NULL: emit */
-	const char *stat;
-	uint64_t value;
+	F_UNREACH, F_GRE, F_FRAG_FIRST, F_FRAG_LATER, F_UDP6, F_ARP, F_COUNT
 };
 
 struct scenario {
 	const char *name;
 	const char *ini;
-	struct step steps[MAX_STEPS];
+	struct sr_step steps[MAX_STEPS];
 };
 
-#define TCP(s, d, sp, dp, fl) { F_TCP, (s), (d), (sp), (dp), (fl) }
-#define TCPV(s, d, sp, dp, fl) { F_TCP_VLAN, (s), (d), (sp), (dp), (fl) }
-#define UDP(s, d, sp, dp) { F_UDP, (s), (d), (sp), (dp), 0 }
-#define UDP0(s, d, sp, dp) { F_UDP_NOCK, (s), (d), (sp), (dp), 0 }
-#define ECHO(s, d, id) { F_ECHO_REQ, (s), (d), (id), 0, 0 }
-#define REPLY(s, d, id) { F_ECHO_REP, (s), (d), (id), 0, 0 }
-#define FRAME(k, s, d) { (k), (s), (d), 1111, 2222, 0 }
+/* Frames (struct sr_frame); ICMP echo: sport is the identifier. */
+#define FR(k, s, d, sp, dp, fl) \
+	{ .kind = (k), .src = (s), .dst = (d), .sport = (sp), .dport = (dp), \
+	  .flags = (fl) }
+#define TCP(s, d, sp, dp, fl) FR(F_TCP, s, d, sp, dp, fl)
+#define TCPV(s, d, sp, dp, fl) FR(F_TCP_VLAN, s, d, sp, dp, fl)
+#define UDP(s, d, sp, dp) FR(F_UDP, s, d, sp, dp, 0)
+#define UDP0(s, d, sp, dp) FR(F_UDP_NOCK, s, d, sp, dp, 0)
+#define ECHO(s, d, id) FR(F_ECHO_REQ, s, d, id, 0, 0)
+#define REPLY(s, d, id) FR(F_ECHO_REP, s, d, id, 0, 0)
+#define FRAME(k, s, d) FR(k, s, d, 1111, 2222, 0)
 #define PKT(time, a, frame, ...) \
-	{ .op = OP_PKT, .t = (time), .arm = (a), .f = frame, __VA_ARGS__ }
+	{ .op = SR_PKT, .t = (time), .arm = (a), .f = frame, __VA_ARGS__ }
 #define EMIT(a, ...) .out_arm = (a), .x = { __VA_ARGS__ }
 #define DROP(name) .drop = (name)
-#define TICK(time) { .op = OP_TICK, .t = (time) }
-#define STAT(name, v) { .op = OP_STAT, .stat = (name), .value = (v) }
+#define TICK(time) { .op = SR_TICK, .t = (time) }
+#define STAT(name, v) { .op = SR_STAT, .stat = (name), .value = (v) }
 
 #define INI_BASE "[nat]\ninside = 10.0.0.0/8\npool = 203.0.113.1\n"
 
@@ -116,28 +90,7 @@ static const uint8_t v6_a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t v6_b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 
 static void
-fix_ip4_cksum(uint8_t *buf)
-{
-	struct sa_ipv4_hdr *ip = (struct sa_ipv4_hdr *)(buf + ETH_LEN);
-
-	ip->hdr_checksum = sa_cksum_ipv4_hdr(ip);
-}
-
-static size_t
-build_arp(uint8_t *buf)
-{
-	size_t i;
-
-	memset(buf, 0xff, SA_ETHER_ADDR_LEN);
-	for (i = SA_ETHER_ADDR_LEN; i < ARP_FRAME_LEN; i++)
-		buf[i] = (uint8_t)i;
-	buf[12] = SA_ETHER_TYPE_ARP >> 8;
-	buf[13] = SA_ETHER_TYPE_ARP & 0xff;
-	return ARP_FRAME_LEN;
-}
-
-static void
-spec_for(const struct tframe *f, struct pb_spec *s)
+spec_for(const struct sr_frame *f, struct pb_spec *s)
 {
 	switch (f->kind) {
 	case F_TCP:
@@ -179,119 +132,27 @@ spec_for(const struct tframe *f, struct pb_spec *s)
 
 /* Builds @p f; the kinds pktbuild has no knob for are patched after. */
 static size_t
-build(const struct tframe *f, uint8_t *buf)
+build(const struct sr_frame *f, uint8_t *buf)
 {
-	struct sa_ipv4_hdr *ip = (struct sa_ipv4_hdr *)(buf + ETH_LEN);
+	static const enum sr_patch patch[F_COUNT] = {
+		[F_UDP_NOCK] = SR_PATCH_UDP_NO_CKSUM,
+		[F_GRE] = SR_PATCH_GRE,
+		[F_FRAG_FIRST] = SR_PATCH_FRAG_FIRST,
+		[F_FRAG_LATER] = SR_PATCH_FRAG_LATER,
+	};
 	struct pb_spec s;
 	size_t len;
 
 	if (f->kind == F_ARP)
-		return build_arp(buf);
+		return sr_build_arp(buf);
 	spec_for(f, &s);
 	len = pb_build(buf, FRAME_MAX, &s);
 	ck_assert_uint_gt(len, 0);
-	switch (f->kind) {
-	case F_UDP_NOCK:
-		((struct sa_udp_hdr *)(ip + 1))->dgram_cksum = 0;
-		break;
-	case F_GRE:
-		ip->next_proto_id = IPPROTO_GRE_;
-		fix_ip4_cksum(buf);
-		break;
-	case F_FRAG_FIRST:
-		ip->fragment_offset = htons(SA_IP4_FLAG_MF);
-		fix_ip4_cksum(buf);
-		break;
-	case F_FRAG_LATER:
-		ip->fragment_offset = htons(FRAG_LATER_OFF);
-		fix_ip4_cksum(buf);
-		break;
-	default:
-		break;
-	}
+	sr_patch_ip4(buf, patch[f->kind]);
 	return len;
 }
 
-static void
-expect_frame(const char *what, const struct sa_shim_out *out,
-	     const uint8_t *exp, size_t elen)
-{
-	size_t i;
-
-	ck_assert_msg(out->len == elen, "%s: length %u, expected %zu", what,
-		      out->len, elen);
-	for (i = 0; i < elen; i++)
-		ck_assert_msg(out->frame[i] == exp[i], "%s: byte %zu is 0x%02x, "
-			      "expected 0x%02x", what, i, out->frame[i], exp[i]);
-}
-
-static void
-run_packet(const char *what, const struct step *st)
-{
-	uint8_t in[FRAME_MAX], exp[FRAME_MAX];
-	struct tframe ef = st->f;
-	struct sa_shim_out out;
-	size_t len, elen;
-
-	len = build(&st->f, in);
-	sa_shim_process(in, (uint32_t)len, st->arm, st->t, &out);
-	ck_assert_msg(out.n_verdicts == 1, "%s: %u verdicts", what,
-		      out.n_verdicts);
-	if (st->drop != NULL) {
-		ck_assert_msg(out.verdict == SA_SHIM_DROP &&
-			      strcmp(sa_shim_reason_name(out.reason),
-				     st->drop) == 0,
-			      "%s: verdict %d reason %s, expected drop %s", what,
-			      out.verdict, sa_shim_reason_name(out.reason),
-			      st->drop);
-		return;
-	}
-	ck_assert_msg(out.verdict == SA_SHIM_EMIT, "%s: verdict %d (%s), "
-		      "expected emit", what, out.verdict,
-		      sa_shim_reason_name(out.reason));
-	ck_assert_msg(out.arm == st->out_arm, "%s: emitted on arm %u, "
-		      "expected %u", what, out.arm, st->out_arm);
-	if (st->x.src)
-		ef.src = st->x.src;
-	if (st->x.dst)
-		ef.dst = st->x.dst;
-	if (st->x.sport)
-		ef.sport = st->x.sport;
-	if (st->x.dport)
-		ef.dport = st->x.dport;
-	elen = build(&ef, exp);
-	expect_frame(what, &out, exp, elen);
-}
-
-static void
-run_steps(const char *name, const char *ini, const struct step *steps)
-{
-	char what[128];
-	unsigned int i;
-	uint64_t v;
-
-	ck_assert_msg(sa_shim_init(&nat_middlebox, ini) == 0, "%s: init: %s",
-		      name, sa_shim_last_log());
-	for (i = 0; i < MAX_STEPS && steps[i].op != OP_END; i++) {
-		snprintf(what, sizeof(what), "%s step %u", name, i + 1);
-		switch (steps[i].op) {
-		case OP_PKT:
-			run_packet(what, &steps[i]);
-			break;
-		case OP_TICK:
-			sa_shim_tick(steps[i].t);
-			break;
-		default:
-			v = sa_shim_stat(steps[i].stat);
-			ck_assert_msg(v == steps[i].value, "%s: %s is %llu, "
-				      "expected %llu", what, steps[i].stat,
-				      (unsigned long long)v,
-				      (unsigned long long)steps[i].value);
-			break;
-		}
-	}
-	sa_shim_fini();
-}
+static const struct sr_ops nat_steps = { build, SR_ARM_STEP };
 
 static const struct scenario scenarios[] = {
 	{ "tcp_translation", INI_BASE, {
@@ -488,7 +349,11 @@ static const struct scenario scenarios[] = {
 
 START_TEST(test_scenario)
 {
-	run_steps(scenarios[_i].name, scenarios[_i].ini, scenarios[_i].steps);
+	const struct scenario *sc = &scenarios[_i];
+
+	sr_expect_init(sc->name, sa_shim_init(&nat_middlebox, sc->ini));
+	sr_run_steps(&nat_steps, sc->name, sc->steps, MAX_STEPS);
+	sa_shim_fini();
 }
 END_TEST
 
@@ -553,18 +418,11 @@ static const struct malformed malformed[] = {
 	  SA_DROP_IP6_EXT_TRUNC },
 };
 
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 START_TEST(test_malformed)
 {
 	static const uint8_t arms[] = { IN, OUT, ANY };
 	const struct malformed *m = &malformed[_i];
-	struct tframe f = FRAME(m->kind, H(1), R1);
+	struct sr_frame f = FRAME(m->kind, H(1), R1);
 	uint8_t buf[FRAME_MAX];
 	struct sa_shim_out out;
 	size_t len;
@@ -577,9 +435,9 @@ START_TEST(test_malformed)
 	else if (m->op == M_SET8)
 		buf[m->off] = (uint8_t)m->val;
 	else
-		put16(buf + m->off, m->val);
+		sr_put16(buf + m->off, m->val);
 	if (m->off2 != 0)
-		put16(buf + m->off2, m->val2);
+		sr_put16(buf + m->off2, m->val2);
 	for (a = 0; a < sizeof(arms); a++) {
 		sa_shim_process(buf, (uint32_t)len, arms[a], S(1), &out);
 		ck_assert_uint_eq(out.n_verdicts, 1);
@@ -593,15 +451,6 @@ START_TEST(test_malformed)
 }
 END_TEST
 
-static uint32_t
-xorshift(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
 #define FUZZ_ROUNDS	3000
 #define FUZZ_FLIPS	4
 
@@ -609,7 +458,7 @@ xorshift(uint32_t *s)
  * sessions: exactly one verdict, the frame never grows, no crash. */
 START_TEST(test_truncated_and_corrupted)
 {
-	static const struct step seeds[] = {
+	static const struct sr_step seeds[] = {
 		PKT(S(1), IN, TCP(H(1), R1, 40000, 80, SYN), EMIT(OUT)),
 		PKT(S(1), OUT, TCP(R1, P1, 80, 40000, SYNACK), EMIT(IN)),
 		PKT(S(1), IN, UDP(H(1), R1, 5000, 53), EMIT(OUT)),
@@ -633,10 +482,7 @@ START_TEST(test_truncated_and_corrupted)
 			ck_assert_uint_le(out.len, len);
 		}
 		for (k = 0; k < FUZZ_ROUNDS; k++) {
-			memcpy(buf, base, n);
-			for (len = 0; len < FUZZ_FLIPS; len++)
-				buf[xorshift(&rng) % n] = (uint8_t)xorshift(&rng);
-			len = (uint32_t)(xorshift(&rng) % (n + 1));
+			len = sr_corrupt(buf, base, n, FUZZ_FLIPS, &rng);
 			sa_shim_process(buf, len, seeds[i].arm, S(1), &out);
 			ck_assert_uint_eq(out.n_verdicts, 1);
 			ck_assert_uint_le(out.len, len);
@@ -688,14 +534,9 @@ static const struct bad_config bad_configs[] = {
 START_TEST(test_bad_config)
 {
 	const struct bad_config *b = &bad_configs[_i];
-	const char *log;
-	char loc[32];
 
 	ck_assert_int_eq(sa_shim_init(&nat_middlebox, b->ini), -EINVAL);
-	log = sa_shim_last_log();
-	snprintf(loc, sizeof(loc), ":%u: [nat]", b->line);
-	ck_assert_msg(strstr(log, loc) != NULL && strstr(log, b->key) != NULL,
-		      "config %u: '%s' lacks '%s' or '%s'", _i, log, loc, b->key);
+	sr_expect_config_error(_i, "nat", b->line, b->key);
 	sa_shim_fini();
 }
 END_TEST
@@ -726,7 +567,7 @@ START_TEST(test_state_limit)
 	static const size_t limits[] = {
 		0, 64, 8192, 100000, 1000000, 4000000, 16000000, SIZE_MAX,
 	};
-	static const struct step s = PKT(S(1), IN, UDP(H(1), R1, 5000, 53), EMIT(OUT));
+	static const struct sr_step s = PKT(S(1), IN, UDP(H(1), R1, 5000, 53), EMIT(OUT));
 	uint8_t buf[FRAME_MAX];
 	struct sa_shim_out out;
 	unsigned int i, ok = 0;
@@ -761,7 +602,7 @@ END_TEST
 static void
 udp_from(uint32_t host, uint16_t sport, uint64_t t, struct sa_shim_out *out)
 {
-	struct tframe f = UDP(host, R1, sport, 53);
+	struct sr_frame f = UDP(host, R1, sport, 53);
 	uint8_t buf[FRAME_MAX];
 	size_t len = build(&f, buf);
 

@@ -45,7 +45,7 @@
 
 /* A whole TCP or UDP datagram's ends, source and destination. */
 struct pc_lb_tuple {
-	struct pc_ep src, dst;
+	struct tl_lb_ep src, dst;
 };
 
 /* A flow as seen on one side: both ends, network bytes. */
@@ -74,7 +74,7 @@ struct pc_lb {
 	struct pc_lb_map flows;		/* client tuple -> backend */
 	struct pc_lb_map conns;		/* backend -> client tuple -> backend */
 	uint64_t client, reply, other;
-	uint64_t be_flows[PC_LB_BACKENDS_MAX];
+	uint64_t be_flows[TL_LB_BACKENDS_MAX];
 };
 
 static uint64_t
@@ -176,8 +176,8 @@ pc_lb_tuple_get(const struct pc_frame *f, struct pc_lb_tuple *t)
 		memcpy(t->src.addr, l3 + PC_IP4_SRC_OFF, PC_IP4_ADDR_LEN);
 		memcpy(t->dst.addr, l3 + PC_IP4_DST_OFF, PC_IP4_ADDR_LEN);
 	} else {
-		memcpy(t->src.addr, l3 + PC_IP6_SRC_OFF, PC_ADDR_LEN);
-		memcpy(t->dst.addr, l3 + PC_IP6_DST_OFF, PC_ADDR_LEN);
+		memcpy(t->src.addr, l3 + PC_IP6_SRC_OFF, TL_LB_ADDR_LEN);
+		memcpy(t->dst.addr, l3 + PC_IP6_DST_OFF, TL_LB_ADDR_LEN);
 	}
 	/* TCP and UDP ports sit at the same offsets. */
 	memcpy(&port, l4, sizeof(port));
@@ -209,7 +209,7 @@ pc_lb_same_but(const struct pc_frame *a, const struct pc_frame *b, int dst)
 		len[n++] = PC_IP4_ADDR_LEN;
 	} else {
 		off[n] = p->l3_off + (dst ? PC_IP6_DST_OFF : PC_IP6_SRC_OFF);
-		len[n++] = PC_ADDR_LEN;
+		len[n++] = TL_LB_ADDR_LEN;
 	}
 	off[n] = p->l4_off + (dst ? PC_PORT_LEN : 0);
 	len[n++] = PC_PORT_LEN;
@@ -234,12 +234,12 @@ pc_lb_match(const struct pc_lb *c, const struct pc_frame *in,
 	if (!pc_lb_tuple_get(in, &t))
 		return in->len == out->len &&
 		       memcmp(in->data, out->data, in->len) == 0;
-	return pc_lb_same_but(in, out, !pc_lbconf_inside(c->cfg, &t.src));
+	return pc_lb_same_but(in, out, !tl_lbconf_inside(&c->cfg->lb, &t.src));
 }
 
 /* The key of the reply direction of connection @p t on backend @p be. */
 static void
-pc_lb_conn_key(const struct pc_lb_tuple *t, const struct pc_ep *be,
+pc_lb_conn_key(const struct pc_lb_tuple *t, const struct tl_lb_ep *be,
 	       struct pc_lb_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -253,17 +253,18 @@ pc_lb_client(struct pc_lb *c, const struct pc_lb_tuple *ti,
 	     const struct pc_lb_tuple *to)
 {
 	char a[PC_EP_STR_MAX], b[PC_EP_STR_MAX], d[PC_EP_STR_MAX];
-	const struct pc_lb_backend *be;
+	const struct tl_lbconf *lb = &c->cfg->lb;
+	const struct tl_lb_backend *be;
 	struct pc_lb_key fk, rk;
 	uint32_t *v;
-	int svc = pc_lbconf_service(c->cfg, &ti->dst);
-	int i = pc_lbconf_backend(c->cfg, &to->dst);
+	int svc = tl_lbconf_service(lb, &ti->dst);
+	int i = tl_lbconf_backend(lb, &to->dst);
 
 	if (svc < 0)
 		return pc_lb_fail(&c->out, "packet to %s, no service, "
 				  "forwarded", pc_ep_str(&ti->dst, a,
 							 sizeof(a)));
-	be = &c->cfg->be[i < 0 ? 0 : i];
+	be = &lb->be[i < 0 ? 0 : i];
 	if (i < 0 || be->service != (uint16_t)svc)
 		return pc_lb_fail(&c->out, "packet to %s sent to %s, no "
 				  "backend of that service",
@@ -273,10 +274,10 @@ pc_lb_client(struct pc_lb *c, const struct pc_lb_tuple *ti,
 	fk.t = *ti;
 	v = pc_lb_find(&c->flows, &fk);
 	if (v != NULL && *v != (uint32_t)i &&
-	    c->cfg->be[*v].state != PC_LB_DOWN)
+	    lb->be[*v].state != TL_LB_DOWN)
 		return pc_lb_fail(&c->out, "flow from %s moved from backend "
 				  "%s to %s", pc_ep_str(&ti->src, a, sizeof(a)),
-				  pc_ep_str(&c->cfg->be[*v].ep, b, sizeof(b)),
+				  pc_ep_str(&lb->be[*v].ep, b, sizeof(b)),
 				  pc_ep_str(&to->dst, d, sizeof(d)));
 	if (v != NULL && *v == (uint32_t)i)
 		return 0;
@@ -284,12 +285,12 @@ pc_lb_client(struct pc_lb *c, const struct pc_lb_tuple *ti,
 		return pc_lb_fail(&c->out, "flow from %s moved off down "
 				  "backend %s to %s, which is not up",
 				  pc_ep_str(&ti->src, a, sizeof(a)),
-				  pc_ep_str(&c->cfg->be[*v].ep, b, sizeof(b)),
+				  pc_ep_str(&lb->be[*v].ep, b, sizeof(b)),
 				  pc_ep_str(&to->dst, d, sizeof(d)));
 	if (v != NULL) {
 		/* Its backend is down: the lb moved it; the old backend's
 		 * replies now belong nowhere. */
-		pc_lb_conn_key(ti, &c->cfg->be[*v].ep, &rk);
+		pc_lb_conn_key(ti, &lb->be[*v].ep, &rk);
 		*pc_lb_find(&c->conns, &rk) = PC_LB_MOVED;
 		*v = (uint32_t)i;
 		pc_lb_conn_key(ti, &to->dst, &rk);
@@ -318,7 +319,7 @@ pc_lb_reply(struct pc_lb *c, const struct pc_lb_tuple *ti,
 {
 	char a[PC_EP_STR_MAX], b[PC_EP_STR_MAX], d[PC_EP_STR_MAX];
 	struct pc_lb_key rk;
-	const struct pc_ep *vip;
+	const struct tl_lb_ep *vip;
 	const uint32_t *v;
 
 	memset(&rk, 0, sizeof(rk));
@@ -330,8 +331,8 @@ pc_lb_reply(struct pc_lb *c, const struct pc_lb_tuple *ti,
 				  pc_ep_str(&ti->src, a, sizeof(a)),
 				  pc_ep_str(&ti->dst, b, sizeof(b)),
 				  v == NULL ? "went" : "is left");
-	vip = &c->cfg->svc[c->cfg->be[*v].service];
-	if (memcmp(to->src.addr, vip->addr, PC_ADDR_LEN) != 0 ||
+	vip = &c->cfg->lb.svc[c->cfg->lb.be[*v].service];
+	if (memcmp(to->src.addr, vip->addr, TL_LB_ADDR_LEN) != 0 ||
 	    to->src.port != vip->port)
 		return pc_lb_fail(&c->out, "reply from %s left from %s, "
 				  "not from its service %s",
@@ -351,7 +352,7 @@ pc_lb_pair(struct pc_lb *c, const struct pc_frame *in,
 		c->other++;
 		return 0;
 	}
-	if (!pc_lbconf_inside(c->cfg, &ti.src)) {
+	if (!tl_lbconf_inside(&c->cfg->lb, &ti.src)) {
 		c->client++;
 		return pc_lb_client(c, &ti, &to);
 	}
@@ -370,8 +371,8 @@ pc_lb_lost(struct pc_lb *c, const struct pc_frame *in)
 
 	if (!pc_lb_tuple_get(in, &t))
 		return 0;
-	if (!pc_lbconf_inside(c->cfg, &t.src)) {
-		if (pc_lbconf_service(c->cfg, &t.dst) < 0)
+	if (!tl_lbconf_inside(&c->cfg->lb, &t.src)) {
+		if (tl_lbconf_service(&c->cfg->lb, &t.dst) < 0)
 			return 0;
 		return pc_lb_fail(&c->in, "client packet to %s dropped",
 				  pc_ep_str(&t.dst, a, sizeof(a)));
@@ -449,7 +450,7 @@ pc_lb_summary(const struct pc_lb *c)
 	       (unsigned long long)c->flows.n);
 	printf("moved=%llu\nchanges=%u\n", (unsigned long long)c->moved,
 	       c->cfg->next_chg);
-	for (i = 0; i < c->cfg->n_be; i++)
+	for (i = 0; i < c->cfg->lb.n_be; i++)
 		printf("backend%u.flows=%llu\n", i,
 		       (unsigned long long)c->be_flows[i]);
 }

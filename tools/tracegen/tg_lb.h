@@ -5,7 +5,9 @@
 /**
  * @file
  * What the lb profile knows of the balancer: the [lb] section of its
- * configuration (services, backends, inside prefixes), and the balancer
+ * configuration (services, backends, inside prefixes; read by
+ * tools/common/tl_lbconf.c, kept here with host-order IPv4 addresses the
+ * profile counts with), and the balancer
  * itself, run in-process on the same file through the test shim, which
  * tells which backend a new flow goes to. Maglev hashing is deterministic
  * given the configuration, so the answer is the one sa-runtime will give.
@@ -15,10 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sa/prefix.h>
+#include "tl_lbconf.h"
 
-#define TG_LB_SERVICES_MAX	64
-#define TG_LB_BACKENDS_MAX	1024
+#define TG_LB_SERVICES_MAX	TL_LB_SERVICES_MAX
+#define TG_LB_BACKENDS_MAX	TL_LB_BACKENDS_MAX
 
 /** An address with a port, and for services a protocol. */
 struct tg_lb_ep {
@@ -30,7 +32,7 @@ struct tg_lb_ep {
 };
 
 struct tg_lb_cfg {
-	struct sa_prefix_set inside;
+	struct tl_lbconf lb;	/**< the [lb] section as read */
 	uint32_t n_svc;
 	uint32_t n_be;
 	struct tg_lb_ep svc[TG_LB_SERVICES_MAX];

@@ -4,8 +4,8 @@
  * The lb profile's view of the balancer. The configuration is read with
  * the runtime's own INI loader, so its errors name FILE:LINE exactly as
  * sa-runtime would; the balancer runs through the unit-test shim on the
- * file's text. Endpoints follow the grammar of configs/lb.ini:
- * A.B.C.D[:PORT][/PROTO] and [IPV6][:PORT][/PROTO].
+ * file's text. Its [lb] entries are understood by tools/common/tl_lbconf.c,
+ * as sa-pcapcheck understands them.
  */
 
 #include <stdio.h>
@@ -21,121 +21,43 @@
 #include "sa_shim.h"
 #include "tg_lb.h"
 
-#define TG_LB_PORT_MAX		65535u
-#define TG_LB_DECIMAL		10u
 #define TG_LB_INI_MAX		(16u << 20)
-#define TG_LB_PROTO_LEN		4	/* "/tcp", "/udp" */
 #define TG_LB_SHIM_TMP		"/tmp/sa_shim_"
 #define TG_LB_REPLY_MAX		256
 #define TG_LB_CMDS_MIN		16
 #define TG_LB_STAT_NAME_MAX	48
 
-/* The address in the @p n bytes at @p t into @p e; 0 or -1. */
-static int
-tg_lb_addr(const char *t, size_t n, struct tg_lb_ep *e)
+/* The profile's form of @p t: IPv4 addresses in host order. */
+static void
+tg_lb_ep_from(const struct tl_lb_ep *t, struct tg_lb_ep *e)
 {
-	char buf[INET6_ADDRSTRLEN];
-	struct in_addr a4;
-
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, t, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET6, buf, e->addr6) == 1) {
-		e->family = 6;
-		return 0;
-	}
-	if (inet_pton(AF_INET, buf, &a4) != 1)
-		return -1;
-	e->family = 4;
-	e->addr4 = ntohl(a4.s_addr);
-	return 0;
-}
-
-static int
-tg_lb_port(const char *t, size_t n, uint16_t *port)
-{
-	uint32_t v = 0;
-	size_t i;
-
-	if (n == 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (t[i] < '0' || t[i] > '9')
-			return -1;
-		v = v * TG_LB_DECIMAL + (uint32_t)(t[i] - '0');
-		if (v > TG_LB_PORT_MAX)
-			return -1;
-	}
-	*port = (uint16_t)v;
-	return v == 0 ? -1 : 0;
-}
-
-/* One endpoint word (no blanks) into @p e; 0 or -1. */
-static int
-tg_lb_ep_parse(const char *t, size_t n, struct tg_lb_ep *e)
-{
-	const char *slash = memchr(t, '/', n), *close, *colon;
-	size_t an;
+	uint32_t a4;
 
 	memset(e, 0, sizeof(*e));
-	if (slash != NULL) {
-		if (t + n - slash != TG_LB_PROTO_LEN)
-			return -1;
-		if (memcmp(slash, "/tcp", TG_LB_PROTO_LEN) == 0)
-			e->proto = SA_IPPROTO_TCP;
-		else if (memcmp(slash, "/udp", TG_LB_PROTO_LEN) == 0)
-			e->proto = SA_IPPROTO_UDP;
-		else
-			return -1;
-		n = (size_t)(slash - t);
-	}
-	if (n > 0 && t[0] == '[') {
-		close = memchr(t, ']', n);
-		if (close == NULL)
-			return -1;
-		an = (size_t)(close - t) - 1;
-		if (tg_lb_addr(t + 1, an, e) < 0 || e->family != 6)
-			return -1;
-		colon = close + 1 < t + n ? close + 1 : NULL;
-		if (colon != NULL && *colon != ':')
-			return -1;
+	e->family = t->family;
+	e->proto = t->proto;
+	e->port = t->port;
+	if (t->family == 4) {
+		memcpy(&a4, t->addr, sizeof(a4));
+		e->addr4 = ntohl(a4);
 	} else {
-		colon = memchr(t, ':', n);
-		an = colon != NULL ? (size_t)(colon - t) : n;
-		if (tg_lb_addr(t, an, e) < 0 || e->family != 4)
-			return -1;
+		memcpy(e->addr6, t->addr, sizeof(e->addr6));
 	}
-	if (colon == NULL)
-		return 0;
-	return tg_lb_port(colon + 1, (size_t)(t + n - colon - 1), &e->port);
 }
 
-/* "VIP:PORT/PROTO ADDR[:PORT] ..." into the service it names and the
- * backend as it sends replies. */
-static int
-tg_lb_backend(const struct tg_lb_cfg *c, const char *v, struct tg_lb_ep *be,
-	      uint16_t *svc_index)
+static void
+tg_lb_ep_to(const struct tg_lb_ep *e, struct tl_lb_ep *t)
 {
-	struct tg_lb_ep svc;
-	size_t n = strcspn(v, " \t");
-	int i;
+	uint32_t a4 = htonl(e->addr4);
 
-	if (tg_lb_ep_parse(v, n, &svc) < 0)
-		return -1;
-	i = tg_lb_cfg_service(c, &svc);
-	if (i < 0)
-		return -1;
-	v += n;
-	v += strspn(v, " \t");
-	if (tg_lb_ep_parse(v, strcspn(v, " \t"), be) < 0 || be->proto != 0 ||
-	    be->family != svc.family)
-		return -1;
-	be->proto = svc.proto;
-	if (be->port == 0)
-		be->port = svc.port;
-	*svc_index = (uint16_t)i;
-	return 0;
+	memset(t, 0, sizeof(*t));
+	t->family = e->family;
+	t->proto = e->proto;
+	t->port = e->port;
+	if (e->family == 4)
+		memcpy(t->addr, &a4, sizeof(a4));
+	else
+		memcpy(t->addr, e->addr6, sizeof(e->addr6));
 }
 
 /* Services first: a backend line may come before its service's. */
@@ -144,32 +66,34 @@ tg_lb_entries(struct tg_lb_cfg *c, const struct sa_config *sec, int pass)
 {
 	const char *key, *val;
 	unsigned int i;
-	int bad;
+	int rc;
 
+	/* A bad backend state is the balancer's to explain (tg_lb_start). */
 	for (i = 0; sa_config_entry(sec, i, &key, &val) == 0; i++) {
-		if (pass == 0 && strcmp(key, "service") == 0) {
-			if (c->n_svc == TG_LB_SERVICES_MAX ||
-			    tg_lb_ep_parse(val, strlen(val),
-					   &c->svc[c->n_svc]) < 0 ||
-			    c->svc[c->n_svc].proto == 0 ||
-			    c->svc[c->n_svc].port == 0)
-				goto bad;
-			c->n_svc++;
-		} else if (pass == 0 && strcmp(key, "inside") == 0) {
-			if (sa_prefix_set_parse(val, &c->inside, &bad) < 0)
-				goto bad;
-		} else if (pass == 1 && strcmp(key, "backend") == 0) {
-			if (c->n_be == TG_LB_BACKENDS_MAX ||
-			    tg_lb_backend(c, val, &c->be[c->n_be],
-					  &c->be_svc[c->n_be]) < 0)
-				goto bad;
-			c->n_be++;
+		rc = tl_lbconf_entry(&c->lb, key, val, pass);
+		if (rc < 0 && rc != TL_LBCONF_BAD_STATE) {
+			sa_config_error(sec, (int)i,
+					"not understood by sa-tracegen");
+			return -1;
 		}
 	}
 	return 0;
-bad:
-	sa_config_error(sec, (int)i, "not understood by sa-tracegen");
-	return -1;
+}
+
+/* The services and backends as the profile uses them. */
+static void
+tg_lb_import(struct tg_lb_cfg *c)
+{
+	uint32_t i;
+
+	c->n_svc = c->lb.n_svc;
+	c->n_be = c->lb.n_be;
+	for (i = 0; i < c->n_svc; i++)
+		tg_lb_ep_from(&c->lb.svc[i], &c->svc[i]);
+	for (i = 0; i < c->n_be; i++) {
+		tg_lb_ep_from(&c->lb.be[i].ep, &c->be[i]);
+		c->be_svc[i] = c->lb.be[i].service;
+	}
 }
 
 static char *
@@ -237,7 +161,7 @@ tg_lb_cfg_load(struct tg_lb_cfg *c, const char *path)
 {
 	const struct sa_config *sec;
 	struct rt_config *cfg;
-	int rc;
+	int rc, pass;
 
 	memset(c, 0, sizeof(*c));
 	if (rt_config_load(path, &cfg) < 0) {
@@ -246,9 +170,10 @@ tg_lb_cfg_load(struct tg_lb_cfg *c, const char *path)
 		return -1;
 	}
 	sec = rt_config_section(cfg, "lb");
-	rc = sec == NULL ? -1 : tg_lb_entries(c, sec, 0);
-	if (rc == 0)
-		rc = tg_lb_entries(c, sec, 1);
+	rc = sec == NULL ? -1 : 0;
+	for (pass = 0; rc == 0 && pass < TL_LBCONF_PASSES; pass++)
+		rc = tg_lb_entries(c, sec, pass);
+	tg_lb_import(c);
 	if (rc < 0 && sec != NULL)
 		fprintf(stderr, "sa-tracegen: --config: %s\n",
 			sa_shim_last_log());
@@ -326,42 +251,28 @@ tg_lb_cfg_state(const struct tg_lb_cfg *c, uint32_t i)
 const char *
 tg_lb_ep_text(const struct tg_lb_ep *e, bool proto, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
-	struct in_addr a4 = { .s_addr = htonl(e->addr4) };
+	struct tl_lb_ep t;
 
-	if (e->family == 4)
-		inet_ntop(AF_INET, &a4, a, sizeof(a));
-	else
-		inet_ntop(AF_INET6, e->addr6, a, sizeof(a));
-	snprintf(buf, len, e->family == 4 ? "%s:%u%s" : "[%s]:%u%s", a,
-		 e->port, !proto ? "" : e->proto == SA_IPPROTO_TCP ? "/tcp" :
-		 "/udp");
-	return buf;
+	tg_lb_ep_to(e, &t);
+	return tl_lb_ep_str(&t, proto, buf, len);
 }
 
 int
 tg_lb_cfg_service(const struct tg_lb_cfg *c, const struct tg_lb_ep *e)
 {
-	const struct tg_lb_ep *s;
-	uint32_t i;
+	struct tl_lb_ep t;
 
-	for (i = 0; i < c->n_svc; i++) {
-		s = &c->svc[i];
-		if (s->family == e->family && s->port == e->port &&
-		    s->proto == e->proto &&
-		    (e->family == 4 ? s->addr4 == e->addr4 :
-		     memcmp(s->addr6, e->addr6, sizeof(s->addr6)) == 0))
-			return (int)i;
-	}
-	return -1;
+	tg_lb_ep_to(e, &t);
+	return tl_lbconf_service(&c->lb, &t);
 }
 
 bool
 tg_lb_cfg_inside(const struct tg_lb_cfg *c, const struct tg_lb_ep *e)
 {
-	if (e->family == 4)
-		return sa_prefix_set_match4(&c->inside, htonl(e->addr4));
-	return sa_prefix_set_match6(&c->inside, e->addr6);
+	struct tl_lb_ep t;
+
+	tg_lb_ep_to(e, &t);
+	return tl_lbconf_inside(&c->lb, &t);
 }
 
 /* The destination of a frame the balancer emitted. */
