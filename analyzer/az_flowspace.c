@@ -30,6 +30,7 @@ az_fs_val(struct az_fs *s, uint32_t vid, az_hdrset_t t)
 	if (vid == AZ_NONE || (s->vt[vid] | t) == s->vt[vid])
 		return;
 	s->vt[vid] |= t;
+	s->n_val_changes++;
 	if (!s->vq_in[vid]) {
 		s->vq_in[vid] = 1;
 		if (az_u32vec_push(&s->vq, vid) != 0)
@@ -40,9 +41,19 @@ az_fs_val(struct az_fs *s, uint32_t vid, az_hdrset_t t)
 void
 az_fs_loc(struct az_fs *s, az_loc_t l, az_hdrset_t t)
 {
+	const uint32_t *sets;
+	size_t k, n;
+
 	if ((s->lt[l] | t) == s->lt[l])
 		return;
 	s->lt[l] |= t;
+	/* What the sets reading l read, kept up to date here so that a
+	 * load's reads cost its sets, not all their locations. */
+	if (!az_modref_obj_packet(s->mr, az_modref_loc(s->mr, l)->obj)) {
+		n = az_modref_loc_sets(s->mr, l, false, &sets);
+		for (k = 0; k < n; k++)
+			s->set_rt[sets[k]] |= t;
+	}
 	if (!s->lq_in[l]) {
 		s->lq_in[l] = 1;
 		if (az_u32vec_push(&s->lq, l) != 0)
@@ -69,20 +80,13 @@ az_hdrset_t
 az_fs_reads(struct az_fs *s, uint32_t vid)
 {
 	const struct az_use *u;
-	const az_loc_t *l;
 	az_hdrset_t t = 0;
-	size_t k, i, n, nu;
+	size_t k, nu;
 
 	nu = az_modref_uses(s->mr, vid, &u);
-	for (k = 0; k < nu; k++, u++) {
-		if (u->wr)
-			continue;
-		n = az_modref_set_locs(s->mr, u->set, false, &l);
-		for (i = 0; i < n; i++)
-			if (!az_modref_obj_packet(s->mr,
-						  az_modref_loc(s->mr, l[i])->obj))
-				t |= s->lt[l[i]];
-	}
+	for (k = 0; k < nu; k++, u++)
+		if (!u->wr)
+			t |= s->set_rt[u->set];
 	return t;
 }
 
@@ -338,6 +342,7 @@ az_fs_skip(struct az_fs *s)
 	for (i = 0; i < nf; i++) {
 		fn = az_cg_func(cg, (uint32_t)i);
 		model = az_model_lookup(az_module_fn_name(fn));
+		s->model_of[i] = model;
 		if (model != NULL && (model->flags & AZ_MODEL_OVERRIDE))
 			s->skip[i] = 1;
 		for (k = 0; k < sizeof(az_parsers) / sizeof(az_parsers[0]); k++)
@@ -421,9 +426,12 @@ az_flowspace_run(const struct az_modref *mr, struct az_result *r)
 	s.src = calloc(nv + 1, sizeof(*s.src));
 	s.sel = calloc(nv + 1, sizeof(*s.sel));
 	s.set_pkt = calloc(az_modref_n_sets(mr) + 1, 1);
+	s.set_rt = calloc(az_modref_n_sets(mr) + 1, sizeof(*s.set_rt));
+	s.model_of = calloc(nf + 1, sizeof(*s.model_of));
 	if (s.vt == NULL || s.lt == NULL || s.vq_in == NULL ||
 	    s.lq_in == NULL || s.skip == NULL || s.pure == NULL ||
-	    s.src == NULL || s.sel == NULL || s.set_pkt == NULL)
+	    s.src == NULL || s.sel == NULL || s.set_pkt == NULL ||
+	    s.set_rt == NULL || s.model_of == NULL)
 		s.err = -ENOMEM;
 	else
 		az_fs_packet_sets(&s);
@@ -433,6 +441,9 @@ az_flowspace_run(const struct az_modref *mr, struct az_result *r)
 	}
 	if (s.err == 0)
 		az_fs_solve(&s);
+	az_log(AZ_LOG_DEBUG, "flowspace: source walks: %zu memoized, at most "
+	       "%zu for one load, %zu loads cut short", s.n_memo, s.max_steps,
+	       s.n_cut);
 	free(s.vt);
 	free(s.lt);
 	free(s.vq_in);
@@ -442,6 +453,10 @@ az_flowspace_run(const struct az_modref *mr, struct az_result *r)
 	free(s.src);
 	free(s.sel);
 	free(s.set_pkt);
+	free(s.set_rt);
+	free(s.model_of);
+	free(s.argt);
+	az_fs_source_fini(&s);
 	az_u32vec_fini(&s.vq);
 	az_u32vec_fini(&s.lq);
 	az_u32vec_fini(&s.tmp);

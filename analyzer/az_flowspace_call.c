@@ -277,10 +277,17 @@ az_fs_copy(struct az_fs *s, uint32_t vid, LLVMValueRef call)
 		plain = az_fs_plain(s, &w[i]);
 	for (j = 0; j < nr && plain; j++)
 		plain = az_fs_plain(s, &r[j]);
-	/* Copied out of the packet: the header fields the source is. */
-	if (az_fs_reads_packet(s, vid))
-		az_fs_writes(s, vid, az_fs_source(s, LLVMGetOperand(call, 1),
-			     nr != 0 ? r[0].len : AZ_LOC_UNKNOWN_LEN, true));
+	/* Copied out of the packet: the header fields the source is,
+	 * found once as for a load (the copy runs again whenever what it
+	 * reads changes). */
+	if (az_fs_reads_packet(s, vid)) {
+		if (!(s->src[vid] & AZ_SRC_DONE))
+			s->src[vid] = AZ_SRC_DONE |
+				az_fs_source(s, LLVMGetOperand(call, 1),
+					     nr != 0 ? r[0].len :
+						       AZ_LOC_UNKNOWN_LEN, true);
+		az_fs_writes(s, vid, s->src[vid] & ~AZ_SRC_DONE);
+	}
 	if (!plain) {
 		az_fs_writes(s, vid, az_fs_reads(s, vid));
 		return;
@@ -455,49 +462,77 @@ az_fs_table(struct az_fs *s, uint32_t vid, LLVMValueRef call,
 	az_fs_bind_callbacks(s, call, model);
 }
 
+/* The taint of each argument of @p call into s->argt, as of now (an
+ * indirect call binds the same arguments to hundreds of bodies: looked
+ * up once, and again only after some value changed). */
+static az_hdrset_t
+az_fs_argt(struct az_fs *s, LLVMValueRef call, unsigned int nargs)
+{
+	az_hdrset_t all = 0;
+	unsigned int i;
+
+	if (az_grow((void **)&s->argt, &s->cap_argt, nargs + 1,
+		    sizeof(*s->argt)) != 0) {
+		s->err = -ENOMEM;
+		return 0;
+	}
+	for (i = 0; i < nargs; i++) {
+		s->argt[i] = az_fs_of(s, LLVMGetOperand(call, i));
+		all |= s->argt[i];
+	}
+	s->argt_stamp = s->n_val_changes;
+	return all;
+}
+
 /* Parameters of a body get its arguments; its returns come back through
  * az_fs_ret(). */
 static void
-az_fs_bind(struct az_fs *s, LLVMValueRef call, LLVMValueRef fn)
+az_fs_bind(struct az_fs *s, LLVMValueRef call, LLVMValueRef fn,
+	   unsigned int nargs)
 {
-	unsigned int i, nargs = LLVMGetNumArgOperands(call);
+	unsigned int i;
 	LLVMValueRef p;
 
-	for (i = 0, p = LLVMGetFirstParam(fn); p != NULL && i < nargs;
-	     i++, p = LLVMGetNextParam(p))
-		az_fs_val(s, az_modref_vid(s->mr, p),
-			  az_fs_of(s, LLVMGetOperand(call, i)));
+	for (i = 0, p = LLVMGetFirstParam(fn); p != NULL && i < nargs &&
+	     s->err == 0; i++, p = LLVMGetNextParam(p)) {
+		if (s->argt_stamp != s->n_val_changes)
+			az_fs_argt(s, call, nargs);
+		if (s->argt[i] != 0)
+			az_fs_val(s, az_modref_vid(s->mr, p), s->argt[i]);
+	}
 }
 
 void
 az_fs_call(struct az_fs *s, uint32_t vid, LLVMValueRef call)
 {
-	unsigned int i, nargs = LLVMGetNumArgOperands(call);
+	unsigned int nargs = LLVMGetNumArgOperands(call);
 	LLVMValueRef callee = LLVMGetCalledValue(call);
 	const struct az_model *model;
 	const LLVMValueRef *fns;
-	az_hdrset_t args = 0;
+	az_hdrset_t args;
 	bool opaque = false;
 	size_t k, n;
 	int32_t f;
 
-	for (i = 0; i < nargs; i++)
-		args |= az_fs_of(s, LLVMGetOperand(call, i));
+	args = az_fs_argt(s, call, nargs);
+	if (s->err != 0)
+		return;
 	if (LLVMIsAFunction(callee) != NULL && LLVMGetIntrinsicID(callee)) {
 		az_fs_intrinsic(s, vid, call, az_module_fn_name(callee), args);
 		return;
 	}
 	n = az_pta_callees(s->pta, call, &fns, NULL);
 	for (k = 0; k < n; k++) {
-		model = az_model_lookup(az_module_fn_name(fns[k]));
 		f = az_cg_index(az_modref_cg(s->mr), fns[k]);
+		model = f >= 0 ? s->model_of[f] :
+			az_model_lookup(az_module_fn_name(fns[k]));
 		if (f >= 0 && (s->pure[f] & AZ_PURE)) {
 			az_fs_pure_call(s, vid, call, s->pure[f]);
 		} else if (f >= 0 && !LLVMIsDeclaration(fns[k]) && s->skip[f]) {
 			if (model != NULL)
 				az_fs_table(s, vid, call, model);
 		} else if (f >= 0 && !LLVMIsDeclaration(fns[k])) {
-			az_fs_bind(s, call, fns[k]);
+			az_fs_bind(s, call, fns[k], nargs);
 		} else {
 			opaque = true;
 			if (model != NULL)

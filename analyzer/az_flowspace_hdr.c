@@ -9,11 +9,22 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "az_flowspace_impl.h"
 
 #define AZ_WALK_MAX	32
+/*
+ * Steps (walks started, memoized or not) one question may take. Through
+ * parameters the walk goes to every call site, and the span it carries
+ * differs along each path, so in a big program with printers called from
+ * everywhere (a dissector's) the walks of one load run into the billions.
+ * Past this many, the question ends as a walk cut short by AZ_WALK_MAX
+ * does (payload bytes). With the memo, the in-tree middleboxes and small
+ * real programs (p0f, iftop, ngrep) take at most 71.
+ */
+#define AZ_SOURCE_STEPS_MAX	20000
 #define AZ_NAME_MAX	256
 
 enum az_hdr_kind {
@@ -235,6 +246,132 @@ static az_hdrset_t az_fs_source_at(struct az_fs *s, LLVMValueRef ptr,
 				   struct az_span sp, bool packet,
 				   unsigned int depth);
 
+/* --- memo of az_fs_source_at() --------------------------------------- */
+
+/*
+ * The walk is bounded: AZ_WALK_MAX steps (casts, GEPs, parameter hops)
+ * from the load, and a walk cut short ends in the default answer. So a
+ * result depends on the depth it was asked at only if some walk under it
+ * was cut short ("truncated"); one that was not holds at any smaller
+ * depth too (more steps left change nothing), and is kept by (pointer,
+ * span, packet) alone. A truncated one (recursion goes round until the
+ * bound) holds at its own depth only, and is kept with the depth in its
+ * key.
+ */
+struct az_fs_memo {
+	LLVMValueRef ptr;	/* NULL: free slot */
+	int64_t lo, hi;
+	uint32_t flags;		/* packet, unbounded, truncated's depth */
+	uint8_t depth;		/* asked at */
+	bool trunc;		/* a walk under it was cut short */
+	az_hdrset_t fs;
+};
+
+#define AZ_MEMO_MIN_CAP		1024
+#define AZ_MEMO_PACKET		(1u << 0)
+#define AZ_MEMO_UNBOUNDED	(1u << 1)
+#define AZ_MEMO_DEPTH_SHIFT	8
+
+static uint32_t
+az_memo_flags(const struct az_span *sp, bool packet)
+{
+	return (packet ? AZ_MEMO_PACKET : 0) |
+	       (sp->unbounded ? AZ_MEMO_UNBOUNDED : 0);
+}
+
+static size_t
+az_memo_slot(const struct az_fs_memo *e, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)e->ptr * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)e->lo * 0xc2b2ae3d27d4eb4full) ^
+	     ((uint64_t)e->hi * 0x165667b19e3779f9ull) ^ e->flags;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+static bool
+az_memo_same(const struct az_fs_memo *a, const struct az_fs_memo *b)
+{
+	return a->ptr == b->ptr && a->lo == b->lo && a->hi == b->hi &&
+	       a->flags == b->flags;
+}
+
+/* The slot of @p key: its entry, or the free slot where it goes. */
+static struct az_fs_memo *
+az_memo_find(struct az_fs_memo *tab, size_t cap, const struct az_fs_memo *key)
+{
+	size_t i;
+
+	for (i = az_memo_slot(key, cap); tab[i].ptr != NULL &&
+	     !az_memo_same(&tab[i], key); i = (i + 1) & (cap - 1))
+		;
+	return &tab[i];
+}
+
+static int
+az_memo_grow(struct az_fs *s)
+{
+	size_t cap = s->cap_memo ? s->cap_memo * 2 : AZ_MEMO_MIN_CAP, i;
+	struct az_fs_memo *tab = calloc(cap, sizeof(*tab));
+
+	if (tab == NULL)
+		return -ENOMEM;
+	for (i = 0; i < s->cap_memo; i++)
+		if (s->memo[i].ptr != NULL)
+			*az_memo_find(tab, cap, &s->memo[i]) = s->memo[i];
+	free(s->memo);
+	s->memo = tab;
+	s->cap_memo = cap;
+	return 0;
+}
+
+/* Records @p key's result (memory permitting: the memo only saves
+ * time), unless the entry there already holds for more depths. */
+static void
+az_memo_put(struct az_fs *s, struct az_fs_memo *key)
+{
+	struct az_fs_memo *e;
+
+	if (key->trunc)
+		key->flags |= (uint32_t)(key->depth + 1) << AZ_MEMO_DEPTH_SHIFT;
+	if (2 * (s->n_memo + 1) > s->cap_memo && az_memo_grow(s) != 0)
+		return;
+	e = az_memo_find(s->memo, s->cap_memo, key);
+	if (e->ptr == NULL)
+		s->n_memo++;
+	else if (e->depth >= key->depth)
+		return;
+	*e = *key;
+}
+
+/* The memo's answer at @p key's depth, or NULL. */
+static const struct az_fs_memo *
+az_memo_get(struct az_fs *s, struct az_fs_memo *key)
+{
+	const struct az_fs_memo *e;
+
+	if (s->cap_memo == 0)
+		return NULL;
+	e = az_memo_find(s->memo, s->cap_memo, key);
+	if (e->ptr != NULL && e->depth >= key->depth)
+		return e;
+	key->flags |= (uint32_t)(key->depth + 1) << AZ_MEMO_DEPTH_SHIFT;
+	e = az_memo_find(s->memo, s->cap_memo, key);
+	key->flags &= (1u << AZ_MEMO_DEPTH_SHIFT) - 1;
+	return e->ptr != NULL ? e : NULL;
+}
+
+void
+az_fs_source_fini(struct az_fs *s)
+{
+	free(s->memo);
+	s->memo = NULL;
+	s->n_memo = s->cap_memo = 0;
+}
+
+/* --- sources ------------------------------------------------------------ */
+
 /* A parameter is what its call sites pass; a root's (a pcap callback's
  * bytes) is where a frame starts. */
 static az_hdrset_t
@@ -253,7 +390,8 @@ az_fs_source_param(struct az_fs *s, LLVMValueRef arg, const struct az_span *sp,
 	for (p = LLVMGetFirstParam(LLVMGetParamParent(arg)); p != NULL &&
 	     p != arg; p = LLVMGetNextParam(p))
 		idx++;
-	for (i = 0; i < n; i++) {
+	/* Once out of steps (s->cut), the rest is cut short too. */
+	for (i = 0; i < n && !s->cut; i++) {
 		actual = az_modref_csite_arg(s->mr, &cs[i], idx);
 		if (actual != NULL)
 			fs |= az_fs_source_at(s, actual, *sp, packet,
@@ -268,8 +406,8 @@ az_fs_source_param(struct az_fs *s, LLVMValueRef arg, const struct az_span *sp,
  * offset from the frame if the walk ended where a frame starts (a pointer
  * read from memory, a root's parameter). */
 static az_hdrset_t
-az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
-		bool packet, unsigned int depth)
+az_fs_source_walk(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
+		  bool packet, unsigned int depth)
 {
 	bool found = false, frame = false;
 	LLVMValueRef cur = ptr;
@@ -291,6 +429,8 @@ az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
 		}
 		cur = LLVMGetOperand(cur, 0);
 	}
+	if (depth >= AZ_WALK_MAX)
+		s->trunc = true;
 	if (depth < AZ_WALK_MAX && LLVMIsAArgument(cur) != NULL) {
 		fs = az_fs_source_param(s, cur, &sp, packet, depth, &frame);
 		if (!frame)
@@ -305,12 +445,51 @@ az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
 	return AZ_HDR_BIT(PAYLOAD);
 }
 
+/* az_fs_source_walk(), once per distinct question. */
+static az_hdrset_t
+az_fs_source_at(struct az_fs *s, LLVMValueRef ptr, struct az_span sp,
+		bool packet, unsigned int depth)
+{
+	struct az_fs_memo key = { ptr, sp.lo, sp.hi, az_memo_flags(&sp, packet),
+				  (uint8_t)depth, false, 0 };
+	bool outer = s->trunc, outer_cut = s->cut;
+	const struct az_fs_memo *hit;
+
+	if (++s->steps > AZ_SOURCE_STEPS_MAX) {
+		/* Out of steps: the answer of a walk cut short here, kept
+		 * out of the memo (it is not the walk's answer). */
+		s->cut = true;
+		return az_fs_source_walk(s, ptr, sp, packet, AZ_WALK_MAX);
+	}
+	hit = az_memo_get(s, &key);
+	if (hit != NULL) {
+		s->trunc = outer || hit->trunc;
+		return hit->fs;
+	}
+	s->trunc = false;
+	s->cut = false;
+	key.fs = az_fs_source_walk(s, ptr, sp, packet, depth);
+	key.trunc = s->trunc;
+	if (!s->cut)
+		az_memo_put(s, &key);
+	s->trunc = outer || key.trunc;
+	s->cut = outer_cut || s->cut;
+	return key.fs;
+}
+
 az_hdrset_t
 az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size, bool packet)
 {
 	struct az_span sp = { 0, (int64_t)size, size == AZ_LOC_UNKNOWN_LEN };
+	az_hdrset_t fs;
 
-	return az_fs_source_at(s, ptr, sp, packet, 0);
+	s->steps = 0;
+	s->cut = false;
+	fs = az_fs_source_at(s, ptr, sp, packet, 0);
+	if (s->steps > s->max_steps)
+		s->max_steps = s->steps;
+	s->n_cut += s->cut;
+	return fs;
 }
 
 uint64_t

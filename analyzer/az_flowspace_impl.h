@@ -26,10 +26,31 @@ struct az_fs {
 	/* per function: pure (AZ_PURE) and which parameters reach its
 	 * result (az_flowspace_call.c) */
 	uint64_t *pure;
+	/* per function: its model, or NULL (looked up by name once) */
+	const struct az_model **model_of;
+	/* taints of the arguments of the call being bound, valid while
+	 * n_val_changes (values whose taint grew) is argt_stamp */
+	az_hdrset_t *argt;
+	size_t cap_argt;
+	uint64_t n_val_changes, argt_stamp;
 	/* per vid: a load's source fields (AZ_SRC_DONE once found); the
 	 * taint an access or GEP has already selected its objects by */
 	az_hdrset_t *src, *sel;
 	uint8_t *set_pkt;		/* per access set: may touch packet */
+	/* per access set: the taint of the non-packet locations it reads
+	 * (az_fs_loc() keeps it, az_fs_reads() ORs it) */
+	az_hdrset_t *set_rt;
+	/* az_fs_source_at() results by all of its arguments: the walk
+	 * back through parameters fans out to every call site at every
+	 * level, exponential in the depth without it. */
+	struct az_fs_memo *memo;
+	size_t n_memo, cap_memo;
+	bool trunc;			/* the current walk was cut short */
+	/* Walks of the current question, and whether it ran out of them
+	 * (az_flowspace_hdr.c); questions that did, most walks taken. */
+	size_t steps;
+	bool cut;
+	size_t n_cut, max_steps;
 	struct az_u32vec vq, lq;
 	struct az_u32vec tmp;
 	struct az_locset pts;
@@ -49,6 +70,9 @@ az_hdrset_t az_fs_source(struct az_fs *s, LLVMValueRef ptr, uint64_t size,
 /* Bytes of the type pointer @p ptr was cast from (a key's declared
  * type), AZ_LOC_UNKNOWN_LEN when it has none. */
 uint64_t az_fs_pointee_size(struct az_fs *s, LLVMValueRef ptr);
+
+/* Frees the source memo. */
+void az_fs_source_fini(struct az_fs *s);
 
 /* az_flowspace.c: taint of values and locations, and selection. */
 void az_fs_val(struct az_fs *s, uint32_t vid, az_hdrset_t t);

@@ -589,6 +589,9 @@ az_pta_free(struct az_pta *p)
 	free(p->approx);
 	free(p->pending_mark);
 	free(p->fbuf[0]);
+	az_pairmap_fini(&p->fdst_of);
+	free(p->fdst);
+	free(p->fdst_pool);
 	free(p->fbuf[1]);
 	for (i = 0; i < p->n_mcs; i++) {
 		az_bits_free(&p->mcs[i].src);
@@ -605,6 +608,11 @@ az_pta_free(struct az_pta *p)
 	az_u32vec_fini(&p->pending);
 	az_bits_free(&p->tmp);
 	az_bits_free(&p->tmp_gep);
+	for (i = 0; i < p->cap_gep_res; i++)
+		az_bits_free(&p->gep_res[i]);
+	free(p->gep_res);
+	az_pairmap_fini(&p->gep_memo);
+	az_u32vec_fini(&p->gep_buf);
 	az_bits_free(&p->tmp_mc);
 	az_ptrmap_fini(&p->obj_of_site);
 	az_ptrmap_fini(&p->libstatic_of);

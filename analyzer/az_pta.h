@@ -41,7 +41,10 @@
  *   duplicates; a collapsed object appears once with AZ_OFF_ANY.
  * - Scale: node ids are integers, sets are sorted sparse bitmaps, the
  *   solver is wave propagation with cycle collapsing and difference
- *   propagation (see az_pta_solve.c); the run reports its statistics.
+ *   propagation (see az_pta_solve.c), and pointer walks over untyped
+ *   memory (`while (...) p++;`) are recognized as cycles of nonzero
+ *   offset and collapse the object they walk at once, as walking to its
+ *   end would (az_pta_pwc.c); the run reports its statistics.
  * - Not thread-safe. Functions return 0 or -errno.
  */
 

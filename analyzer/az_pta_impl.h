@@ -13,6 +13,7 @@
  *   az_pta_call.c   constraints from calls: binding, models, externals
  *   az_pta_roots.c  escaped memory and the roots the outside world calls
  *   az_pta_solve.c  the solver
+ *   az_pta_pwc.c    cycles of nonzero offset (pointer walks)
  *
  * Graph: every tracked value has a node; every location (object, offset)
  * has a node holding what the memory there may point to. Points-to sets
@@ -96,6 +97,8 @@ struct az_obj {
 	/* Type found after solving (heap objects typed by a cast): names
 	 * fields, but offsets stay raw as they were solved. */
 	bool raw;
+	/* Locations flagged GEPs (az_pta_pwc.c) have made in it. */
+	uint32_t walked;
 	/* Table objects: their keys and values objects. */
 	az_obj_t keys;
 	az_obj_t values;
@@ -121,6 +124,9 @@ enum az_cons_kind {
 
 struct az_cons {
 	uint8_t kind;
+	/* GEP: its node lies on a cycle whose offsets do not sum to zero
+	 * (az_pta_pwc.c), so it walks flat objects off their end. */
+	uint8_t pwc;
 	uint32_t a;		/* driving node */
 	uint32_t b;		/* other node */
 	uint32_t x;		/* call index (ICALL, EFFECT) */
@@ -149,6 +155,14 @@ struct az_mcstate {
 struct az_nodecx {
 	struct az_u32vec cons;
 	struct az_bits done;	/* elements already seen by cons */
+};
+
+/* Destination fields of one memcpy cross (az_pta_copy.c). */
+struct az_fdst {
+	size_t first;		/* in fdst_pool */
+	size_t count;
+	uint32_t n_fields;	/* of the object, when made */
+	bool collapsed;
 };
 
 /* --- calls --------------------------------------------------------- */
@@ -251,10 +265,42 @@ struct az_pta {
 	bool changed;
 	struct az_bits tmp;
 	struct az_bits tmp_gep;
+	/* GEP results of one node's pass, by (offset, stride): many
+	 * field accesses through one pointer share an offset. Entries of
+	 * older passes are told apart by the generation in their value. */
+	struct az_pairmap gep_memo;
+	uint32_t gep_gen;
+	struct az_bits *gep_res;
+	size_t n_gep_res;
+	size_t cap_gep_res;
+	struct az_u32vec gep_buf;	/* GEP targets before sorting */
+	/* A GEP made a new location in a flat object: look for cycles of
+	 * nonzero offset before the next wave. */
+	bool pwc_check;
 	struct az_bits tmp_mc;
 	/* Field lists of a memcpy pair: source, destination. */
 	struct az_field_ref *fbuf[2];
 	size_t fcap[2];
+	/* Destination field lists of the current memcpy cross, by
+	 * location (values carry the cross's generation). */
+	struct az_pairmap fdst_of;
+	uint32_t fdst_gen;
+	struct az_fdst *fdst;
+	size_t n_fdst;
+	size_t cap_fdst;
+	struct az_field_ref *fdst_pool;
+	size_t n_fdst_pool;
+	size_t cap_fdst_pool;
+	/* What fbuf[0] holds: the fields of source location loc for a
+	 * copy of len bytes, while its object had n_fields (az_pta_copy.c). */
+	struct {
+		uint32_t loc;
+		uint32_t n_fields;
+		uint64_t len;
+		size_t count;
+		bool collapsed;
+		bool valid;
+	} fsrc;
 	struct az_pta_stats stats;
 };
 
@@ -273,6 +319,9 @@ uint32_t az_pta_loc_at(struct az_pta *p, uint32_t loc, int64_t off,
 		       LLVMValueRef why);
 void az_pta_collapse(struct az_pta *p, az_obj_t o, LLVMValueRef why);
 uint64_t az_pta_norm(struct az_pta *p, az_obj_t o, uint64_t off);
+/* True if offsets into @p o are not folded by a type: they only stay
+ * what they are or leave the object (untyped, unsized, raw). */
+bool az_pta_flat(const struct az_pta *p, az_obj_t o);
 bool az_pta_folds(struct az_pta *p, az_obj_t o, uint64_t off,
 		  uint64_t stride);
 /* az_pta_layout.c: types untyped heap objects by the casts of pointers
@@ -298,6 +347,9 @@ void az_pta_add_pts(struct az_pta *p, uint32_t node, uint32_t loc);
 uint32_t az_pta_add_cons(struct az_pta *p, const struct az_cons *c);
 void az_pta_trigger(struct az_pta *p, uint32_t cons);
 int az_pta_solve(struct az_pta *p);
+/* az_pta_pwc.c: flags the GEP constraints of nodes on a cycle of
+ * nonzero offset. @return 0 or -ENOMEM. */
+int az_pta_pwc(struct az_pta *p);
 
 /* az_pta_cons.c, az_pta_copy.c */
 az_obj_t az_pta_fn_obj(struct az_pta *p, LLVMValueRef fn);
@@ -307,6 +359,10 @@ uint32_t az_pta_addr_node(struct az_pta *p, az_obj_t o, uint64_t off);
 void az_pta_memcpy_cons(struct az_pta *p, uint32_t dst, uint32_t src,
 			uint64_t len);
 void az_pta_run_memcpy(struct az_pta *p, uint32_t cons);
+/* True if node @p n no longer needs to run memcpy @p cons: it is neither
+ * end of it, nor the contents of a source still waiting to hold a
+ * pointer (those attach the memcpy to their node until they do). */
+bool az_pta_memcpy_done_with(struct az_pta *p, uint32_t cons, uint32_t n);
 /* Re-copies what object @p o holds for memcpy @p cons (o got a new
  * location). */
 void az_pta_redo_memcpy(struct az_pta *p, uint32_t cons, az_obj_t o);

@@ -56,6 +56,14 @@ az_norm_type(struct az_pta *p, LLVMTypeRef ty, uint64_t off)
 	return base + off;
 }
 
+bool
+az_pta_flat(const struct az_pta *p, az_obj_t oid)
+{
+	const struct az_obj_info *in = &p->objs[oid].info;
+
+	return in->type == NULL || in->size == 0 || p->objs[oid].raw;
+}
+
 uint64_t
 az_pta_norm(struct az_pta *p, az_obj_t oid, uint64_t off)
 {
@@ -64,7 +72,7 @@ az_pta_norm(struct az_pta *p, az_obj_t oid, uint64_t off)
 
 	if (in->collapsed || off == AZ_OFF_ANY)
 		return AZ_OFF_ANY;
-	if (in->type == NULL || in->size == 0 || p->objs[oid].raw) {
+	if (az_pta_flat(p, oid)) {
 		if (in->size != 0)
 			return off < in->size ? off : AZ_OFF_ANY;
 		return off < AZ_RAW_OFF_MAX ? off : AZ_OFF_ANY;

@@ -13,7 +13,11 @@
  * escape watch) on the elements they have not seen yet, which adds edges
  * and elements; (4) re-runs the model effects that were triggered. Waves
  * repeat until nothing changes. Cycle detection only runs after a wave
- * added edges, and only nodes with new elements do any work.
+ * added edges, and only nodes with new elements do any work. In step (3)
+ * a node's GEPs with the same offset share one result (a pointer merged
+ * from thousands of others has thousands of field accesses but a few
+ * dozen offsets), and memcpys that only waited for the node to hold a
+ * pointer leave its list once it does.
  */
 
 #include <stdlib.h>
@@ -25,6 +29,14 @@
  * recent successors; the rest are removed at the next cycle detection. */
 #define AZ_EDGE_DUP_SCAN	8
 #define AZ_UNVISITED		UINT32_MAX
+/* Told apart from any stride in the GEP memo's key: flagged GEPs give
+ * other results. */
+#define AZ_GEP_PWC_KEY		(1ull << 62)
+/* Steps a walk (az_pta_pwc.c) takes before the object is collapsed: what
+ * stops it within a few steps anyway (a variable index, a step out of
+ * the object elsewhere) stays the reason the report gives, as it was
+ * before walks were cut short. */
+#define AZ_PWC_GRACE		64
 
 static struct az_nodecx *
 az_node_cx(struct az_pta *p, uint32_t n)
@@ -336,12 +348,75 @@ static uint32_t
 az_cons_gep(struct az_pta *p, const struct az_cons *c, uint32_t loc)
 {
 	az_obj_t o = p->locs[loc].obj;
+	size_t n_locs = p->n_locs;
+	uint32_t r;
 
-	if (!p->objs[o].info.collapsed && c->stride != 0 &&
+	/* A collapsed object has one location, at AZ_OFF_ANY. */
+	if (p->objs[o].info.collapsed)
+		return p->objs[o].fields[0].loc;
+	if (c->stride != 0 &&
 	    !az_pta_folds(p, o, p->locs[loc].off + (uint64_t)c->off,
 			  c->stride))
 		az_pta_collapse(p, o, c->inst);
-	return az_pta_loc_at(p, loc, c->off, c->inst);
+	else if (c->pwc && az_pta_flat(p, o) &&
+		 p->objs[o].walked >= AZ_PWC_GRACE)
+		/* It would walk off the end: az_pta_pwc.c. */
+		az_pta_collapse(p, o, c->inst);
+	r = az_pta_loc_at(p, loc, c->off, c->inst);
+	if (p->n_locs != n_locs && !p->objs[o].info.collapsed &&
+	    az_pta_flat(p, o)) {
+		p->pwc_check = true;
+		p->objs[o].walked += c->pwc;
+	}
+	return r;
+}
+
+static int
+az_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The locations GEP constraint @p c makes of @p delta. Computed once per
+ * (offset, stride) in a node's pass: a pointer that many field accesses
+ * go through (one merged by cycle collapsing above all) has thousands of
+ * GEPs but a few dozen distinct offsets. Valid until the next call. */
+static const struct az_bits *
+az_gep_result(struct az_pta *p, const struct az_cons *c,
+	      const struct az_bits *delta)
+{
+	uint64_t kb = c->stride ^ (c->pwc ? AZ_GEP_PWC_KEY : 0), hit;
+	struct az_bits *res;
+	uint32_t loc;
+	size_t i;
+
+	hit = az_pairmap_get(&p->gep_memo, (uint64_t)c->off, kb);
+	if (hit != AZ_PAIRMAP_NONE && hit >> 32 == p->gep_gen)
+		return &p->gep_res[(uint32_t)hit];
+	i = p->cap_gep_res;
+	if (az_grow((void **)&p->gep_res, &p->cap_gep_res, p->n_gep_res + 1,
+		    sizeof(*p->gep_res)) < 0 ||
+	    az_pairmap_put(&p->gep_memo, (uint64_t)c->off, kb,
+			   (uint64_t)p->gep_gen << 32 | p->n_gep_res) < 0) {
+		az_pta_nomem(p);
+		return &p->tmp_gep;
+	}
+	memset(p->gep_res + i, 0, (p->cap_gep_res - i) * sizeof(*p->gep_res));
+	/* Targets gathered, then sorted: one union instead of many
+	 * out-of-order inserts. */
+	p->gep_buf.n = 0;
+	AZ_BITS_FOREACH(delta, loc, {
+		if (az_u32vec_push(&p->gep_buf, az_cons_gep(p, c, loc)) < 0)
+			az_pta_nomem(p);
+	});
+	qsort(p->gep_buf.v, p->gep_buf.n, sizeof(*p->gep_buf.v), az_u32_cmp);
+	res = &p->gep_res[p->n_gep_res++];
+	az_bits_clear(res);
+	for (i = 0; i < p->gep_buf.n; i++)
+		az_bits_set(res, p->gep_buf.v[i]);
+	return res;
 }
 
 static void
@@ -367,12 +442,8 @@ az_cons_run(struct az_pta *p, uint32_t id, const struct az_bits *delta)
 		return;
 	}
 	if (c.kind == AZ_C_GEP) {
-		/* Targets gathered first: one union instead of many inserts. */
-		az_bits_clear(&p->tmp_gep);
-		AZ_BITS_FOREACH(delta, loc, {
-			az_bits_set(&p->tmp_gep, az_cons_gep(p, &c, loc));
-		});
-		if (az_bits_or(&p->pts[az_pta_find(p, c.b)], &p->tmp_gep))
+		if (az_bits_or(&p->pts[az_pta_find(p, c.b)],
+			       az_gep_result(p, &c, delta)))
 			p->changed = true;
 		return;
 	}
@@ -424,11 +495,19 @@ az_complex(struct az_pta *p)
 			continue;
 		az_bits_or(&cx->done, &delta);
 		/* Constraints may merge this node away meanwhile: iterate a
-		 * copy of its list. */
+		 * copy of its list, leaving out (for good) the memcpys that
+		 * no longer wait for this node. */
 		ids.n = 0;
-		for (j = 0; j < cx->cons.n; j++)
+		for (j = 0, k = 0; j < cx->cons.n; j++) {
+			if (p->cons[cx->cons.v[j]].kind == AZ_C_MEMCPY &&
+			    az_pta_memcpy_done_with(p, cx->cons.v[j], n))
+				continue;
+			cx->cons.v[k++] = cx->cons.v[j];
 			if (az_u32vec_push(&ids, cx->cons.v[j]) < 0)
 				az_pta_nomem(p);
+		}
+		cx->cons.n = k;
+		p->gep_gen++;
 		for (j = 0; j < ids.n; j++)
 			az_cons_run(p, ids.v[j], &delta);
 		work = true;
@@ -483,6 +562,31 @@ az_solve_stats(struct az_pta *p)
 	p->stats.set_bytes = bytes;
 }
 
+/* What only solving needs (the sets already pushed or seen, memcpy
+ * progress) goes once it is done: the phases after the pointer analysis
+ * run beside its result, and these would be a second copy of it. */
+static void
+az_solve_release(struct az_pta *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_nodes; i++) {
+		az_bits_free(&p->old[i]);
+		if (p->cx[i] != NULL)
+			az_bits_free(&p->cx[i]->done);
+	}
+	for (i = 0; i < p->n_mcs; i++) {
+		az_bits_free(&p->mcs[i].src);
+		az_bits_free(&p->mcs[i].dst);
+		az_bits_free(&p->mcs[i].deferred);
+	}
+	for (i = 0; i < p->cap_gep_res; i++)
+		az_bits_free(&p->gep_res[i]);
+	az_pairmap_fini(&p->gep_memo);
+	az_u32vec_fini(&p->gep_buf);
+	az_pairmap_fini(&p->watched);
+}
+
 int
 az_pta_solve(struct az_pta *p)
 {
@@ -493,6 +597,12 @@ az_pta_solve(struct az_pta *p)
 	az_progress_begin("pointer analysis: solving", 0);
 	while (work && rc == 0) {
 		p->stats.waves++;
+		if (p->pwc_check) {
+			p->pwc_check = false;
+			rc = az_pta_pwc(p);
+			if (rc < 0)
+				break;
+		}
 		if (order == NULL || p->edges_added) {
 			free(order);
 			p->edges_added = false;
@@ -509,5 +619,6 @@ az_pta_solve(struct az_pta *p)
 	free(order);
 	az_progress_end();
 	az_solve_stats(p);
+	az_solve_release(p);
 	return rc;
 }

@@ -208,7 +208,7 @@ trap '[ -z "$analysis" ] || kill "$analysis" 2>/dev/null' EXIT
 
 install_deps
 results=$work/out/results.tsv
-printf 'program\tkloc\tbitcode_kib\tseconds\tpeak_rss_mib\tobjects\tupdateable\toutput_impacting\tentry\tstatus\n' >"$results"
+printf 'program\tkloc\tbitcode_kib\tseconds\tcpu_seconds\tpeak_rss_mib\tobjects\tupdateable\toutput_impacting\tentry\tstatus\n' >"$results"
 
 for prog in $programs; do
 	case " $ALL_PROGRAMS " in
@@ -216,9 +216,9 @@ for prog in $programs; do
 	*) say "$prog: no recipe (known: $ALL_PROGRAMS)"; exit 2 ;;
 	esac
 	status="ok"
-	secs=- rss=- objs=- upd=- oi=- entry=- size=- kl=-
+	secs=- cpu=- rss=- objs=- upd=- oi=- entry=- size=- kl=-
 	if ! fetch "$prog"; then
-		printf '%s\t-\t-\t-\t-\t-\t-\t-\t-\tno-source\n' "$prog" >>"$results"
+		printf '%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\tno-source\n' "$prog" >>"$results"
 		continue
 	fi
 	tree=$work/tree/$prog
@@ -262,6 +262,10 @@ for prog in $programs; do
 			analysis=
 			secs=$(to_seconds "$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$work/out/$prog.time")")
 			rss=$(awk '/Maximum resident set size/ { printf "%d", $NF / 1024 }' "$work/out/$prog.time")
+			# The machine may be shared: CPU time says what the
+			# analysis cost when wall time does not.
+			cpu=$(awk '/(User|System) time/ { s += $NF }
+				END { printf "%.1f", s }' "$work/out/$prog.time")
 			if [ "$rc" -eq 124 ]; then
 				status="timeout ${ANALYZE_TIMEOUT}s"
 				say "$prog: no result in ${ANALYZE_TIMEOUT}s: ${cmd[*]}"
@@ -282,8 +286,9 @@ for prog in $programs; do
 			fi
 		fi
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prog" "$kl" "$size" \
-		"$secs" "$rss" "$objs" "$upd" "$oi" "$entry" "$status" >>"$results"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prog" "$kl" \
+		"$size" "$secs" "$cpu" "$rss" "$objs" "$upd" "$oi" "$entry" \
+		"$status" >>"$results"
 done
 
 printf '\n'
