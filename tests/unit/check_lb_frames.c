@@ -236,81 +236,25 @@ START_TEST(test_cksum_edges)
 }
 END_TEST
 
-/* ---- malformed frames ---- */
-
-enum mut { M_TRUNC, M_SET8, M_SET16 };
-
-struct malformed {
-	const char *name;
-	enum fkind kind;
-	enum mut op;
-	uint32_t off, val;	/* M_TRUNC: val is the new length */
-	uint32_t off2, val2;	/* a second 16-bit write when off2 != 0 */
-	unsigned int reason;
-};
-
-#define IP4_OFF		ETH_LEN
-#define IP4_LEN_OFF	(ETH_LEN + 2)
-#define IP4_L4_OFF	(ETH_LEN + 20)
-#define IP6_NH_OFF	(ETH_LEN + 6)
-#define IP6_PLEN_OFF	(ETH_LEN + 4)
-#define VLAN1_TYPE_OFF	(ETH_LEN + 2)
-#define VLAN2_TYPE_OFF	(ETH_LEN + 6)
-
-static const struct malformed malformed[] = {
-	{ "runt", F_UDP, M_TRUNC, 0, 10, 0, 0, SA_DROP_L2_TRUNC },
-	{ "vlan cut", F_TCP_VLAN, M_TRUNC, 0, ETH_LEN + 2, 0, 0, SA_DROP_VLAN_TRUNC },
-	{ "three tags", F_TCP_VLAN, M_SET16, VLAN1_TYPE_OFF, SA_ETHER_TYPE_VLAN,
-	  VLAN2_TYPE_OFF, SA_ETHER_TYPE_VLAN, SA_DROP_VLAN_TOO_MANY },
-	{ "ipv4 cut", F_UDP, M_TRUNC, 0, IP4_OFF + 10, 0, 0, SA_DROP_IP4_TRUNC },
-	{ "ipv4 version", F_UDP, M_SET8, IP4_OFF, 0x55, 0, 0, SA_DROP_IP4_BAD_VERSION },
-	{ "ipv4 ihl", F_UDP, M_SET8, IP4_OFF, 0x44, 0, 0, SA_DROP_IP4_BAD_IHL },
-	{ "ipv4 length short", F_UDP, M_SET16, IP4_LEN_OFF, 10, 0, 0, SA_DROP_IP4_BAD_LEN },
-	{ "ipv4 length long", F_UDP, M_SET16, IP4_LEN_OFF, 1000, 0, 0, SA_DROP_IP4_TRUNC },
-	{ "tcp cut", F_TCP, M_SET16, IP4_LEN_OFF, 30, 0, 0, SA_DROP_L4_TRUNC },
-	{ "tcp doff", F_TCP, M_SET8, IP4_L4_OFF + 12, 0x40, 0, 0, SA_DROP_TCP_BAD_DOFF },
-	{ "udp length short", F_UDP, M_SET16, IP4_L4_OFF + 4, 4, 0, 0, SA_DROP_UDP_BAD_LEN },
-	{ "udp length long", F_UDP, M_SET16, IP4_L4_OFF + 4, 200, 0, 0, SA_DROP_UDP_BAD_LEN },
-	{ "ipv6 cut", F_UDP6, M_TRUNC, 0, ETH_LEN + 30, 0, 0, SA_DROP_IP6_TRUNC },
-	{ "ipv6 version", F_UDP6, M_SET8, ETH_LEN, 0x40, 0, 0, SA_DROP_IP6_BAD_VERSION },
-	{ "ipv6 length", F_UDP6, M_SET16, IP6_PLEN_OFF, 0, 0, 0, SA_DROP_IP6_BAD_LEN },
-	/* the UDP header read as hop-by-hop options claims 704 bytes */
-	{ "ipv6 ext cut", F_UDP6, M_SET8, IP6_NH_OFF, SA_IPPROTO_HOPOPTS, 0, 0,
-	  SA_DROP_IP6_EXT_TRUNC },
-};
+/* ---- malformed frames (the shared cases of step_runner) ---- */
 
 START_TEST(test_malformed)
 {
-	static const uint8_t arms[] = { IN, OUT, ANY };
-	const struct malformed *m = &malformed[_i];
-	struct sr_frame f = FR(m->kind, C(1), VIP, 5000, 53, SYN);
+	static const enum fkind kinds[] = {
+		[SR_BASE_UDP4] = F_UDP, [SR_BASE_TCP4] = F_TCP,
+		[SR_BASE_TCP4_VLAN] = F_TCP_VLAN, [SR_BASE_UDP6] = F_UDP6,
+		[SR_BASE_ECHO4] = F_ECHO,
+	};
+	const struct sr_malformed *m = &sr_malformed[_i];
+	struct sr_frame f = FR(kinds[m->base], C(1), VIP, 5000, 53, SYN);
 	uint8_t buf[FRAME_MAX];
-	struct sa_shim_out out;
-	unsigned int a;
-	size_t len;
 
-	if (m->kind == F_UDP6)
+	if (m->base == SR_BASE_UDP6)
 		f = (struct sr_frame)UDP6(A6_CLIENT, A6_VIP, 5000, 53);
-	if (m->kind == F_TCP || m->kind == F_TCP_VLAN)
+	if (m->base == SR_BASE_TCP4 || m->base == SR_BASE_TCP4_VLAN)
 		f.dport = 80;
 	ck_assert_int_eq(sa_shim_init(&lb_middlebox, INI_BASE), 0);
-	len = lb_build(&f, buf);
-	if (m->op == M_TRUNC)
-		len = m->val;
-	else if (m->op == M_SET8)
-		buf[m->off] = (uint8_t)m->val;
-	else
-		sr_put16(buf + m->off, m->val);
-	if (m->off2 != 0)
-		sr_put16(buf + m->off2, m->val2);
-	for (a = 0; a < sizeof(arms); a++) {
-		sa_shim_process(buf, (uint32_t)len, arms[a], S(1), &out);
-		ck_assert_uint_eq(out.n_verdicts, 1);
-		ck_assert_msg(out.verdict == SA_SHIM_DROP && out.reason == m->reason,
-			      "%s: verdict %d reason %s, expected %s", m->name,
-			      out.verdict, sa_shim_reason_name(out.reason),
-			      sa_shim_reason_name(m->reason));
-	}
+	sr_expect_malformed(m, buf, lb_build(&f, buf), S(1));
 	ck_assert_uint_eq(sa_shim_stat("conns_created"), 0);
 	sa_shim_fini();
 }
@@ -365,7 +309,6 @@ lb_add_frames(Suite *s)
 	tcase_add_loop_test(tc, test_cksum_edges, 0,
 			    sizeof(ck_edges) / sizeof(ck_edges[0]));
 	tc = sa_tcase(s, "malformed", 60);
-	tcase_add_loop_test(tc, test_malformed, 0,
-			    sizeof(malformed) / sizeof(malformed[0]));
+	tcase_add_loop_test(tc, test_malformed, 0, sr_n_malformed);
 	tcase_add_test(tc, test_truncated_and_corrupted);
 }

@@ -235,3 +235,78 @@ sr_corrupt(uint8_t *buf, const uint8_t *base, size_t n, unsigned int flips,
 		buf[sr_xorshift(rng) % n] = (uint8_t)sr_xorshift(rng);
 	return (uint32_t)(sr_xorshift(rng) % (n + 1));
 }
+
+#define MF_IP4		SR_ETH_LEN
+#define MF_IP4_LEN	(SR_ETH_LEN + 2)
+#define MF_IP4_L4	(SR_ETH_LEN + 20)
+#define MF_IP6_NH	(SR_ETH_LEN + 6)
+#define MF_IP6_PLEN	(SR_ETH_LEN + 4)
+#define MF_VLAN1_TYPE	(SR_ETH_LEN + 2)
+#define MF_VLAN2_TYPE	(SR_ETH_LEN + 6)
+
+const struct sr_malformed sr_malformed[] = {
+	{ "runt", SR_BASE_UDP4, SR_MUT_TRUNC, 0, 10, 0, 0, SA_DROP_L2_TRUNC },
+	{ "vlan cut", SR_BASE_TCP4_VLAN, SR_MUT_TRUNC, 0, SR_ETH_LEN + 2, 0, 0,
+	  SA_DROP_VLAN_TRUNC },
+	{ "three tags", SR_BASE_TCP4_VLAN, SR_MUT_SET16, MF_VLAN1_TYPE,
+	  SA_ETHER_TYPE_VLAN, MF_VLAN2_TYPE, SA_ETHER_TYPE_VLAN,
+	  SA_DROP_VLAN_TOO_MANY },
+	{ "ipv4 cut", SR_BASE_UDP4, SR_MUT_TRUNC, 0, MF_IP4 + 10, 0, 0,
+	  SA_DROP_IP4_TRUNC },
+	{ "ipv4 version", SR_BASE_UDP4, SR_MUT_SET8, MF_IP4, 0x55, 0, 0,
+	  SA_DROP_IP4_BAD_VERSION },
+	{ "ipv4 ihl", SR_BASE_UDP4, SR_MUT_SET8, MF_IP4, 0x44, 0, 0,
+	  SA_DROP_IP4_BAD_IHL },
+	{ "ipv4 length short", SR_BASE_UDP4, SR_MUT_SET16, MF_IP4_LEN, 10, 0, 0,
+	  SA_DROP_IP4_BAD_LEN },
+	{ "ipv4 length long", SR_BASE_UDP4, SR_MUT_SET16, MF_IP4_LEN, 1000, 0,
+	  0, SA_DROP_IP4_TRUNC },
+	{ "tcp cut", SR_BASE_TCP4, SR_MUT_SET16, MF_IP4_LEN, 30, 0, 0,
+	  SA_DROP_L4_TRUNC },
+	{ "tcp doff", SR_BASE_TCP4, SR_MUT_SET8, MF_IP4_L4 + 12, 0x40, 0, 0,
+	  SA_DROP_TCP_BAD_DOFF },
+	{ "udp length short", SR_BASE_UDP4, SR_MUT_SET16, MF_IP4_L4 + 4, 4, 0,
+	  0, SA_DROP_UDP_BAD_LEN },
+	{ "udp length long", SR_BASE_UDP4, SR_MUT_SET16, MF_IP4_L4 + 4, 200, 0,
+	  0, SA_DROP_UDP_BAD_LEN },
+	{ "ipv6 cut", SR_BASE_UDP6, SR_MUT_TRUNC, 0, SR_ETH_LEN + 30, 0, 0,
+	  SA_DROP_IP6_TRUNC },
+	{ "ipv6 version", SR_BASE_UDP6, SR_MUT_SET8, SR_ETH_LEN, 0x40, 0, 0,
+	  SA_DROP_IP6_BAD_VERSION },
+	{ "ipv6 length", SR_BASE_UDP6, SR_MUT_SET16, MF_IP6_PLEN, 0, 0, 0,
+	  SA_DROP_IP6_BAD_LEN },
+	/* the UDP header read as hop-by-hop options claims 704 bytes */
+	{ "ipv6 ext cut", SR_BASE_UDP6, SR_MUT_SET8, MF_IP6_NH,
+	  SA_IPPROTO_HOPOPTS, 0, 0, SA_DROP_IP6_EXT_TRUNC },
+};
+
+const unsigned int sr_n_malformed =
+	sizeof(sr_malformed) / sizeof(sr_malformed[0]);
+
+void
+sr_expect_malformed(const struct sr_malformed *m, uint8_t *buf, size_t len,
+		    uint64_t now)
+{
+	static const uint8_t arms[] = { SA_ARM_INSIDE, SA_ARM_OUTSIDE,
+					SA_ARM_ANY };
+	struct sa_shim_out out;
+	unsigned int a;
+
+	if (m->op == SR_MUT_TRUNC)
+		len = m->val;
+	else if (m->op == SR_MUT_SET8)
+		buf[m->off] = (uint8_t)m->val;
+	else
+		sr_put16(buf + m->off, m->val);
+	if (m->off2 != 0)
+		sr_put16(buf + m->off2, m->val2);
+	for (a = 0; a < sizeof(arms); a++) {
+		sa_shim_process(buf, (uint32_t)len, arms[a], now, &out);
+		ck_assert_uint_eq(out.n_verdicts, 1);
+		ck_assert_msg(out.verdict == SA_SHIM_DROP &&
+			      out.reason == m->reason,
+			      "%s: verdict %d reason %s, expected %s", m->name,
+			      out.verdict, sa_shim_reason_name(out.reason),
+			      sa_shim_reason_name(m->reason));
+	}
+}

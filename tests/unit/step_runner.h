@@ -143,4 +143,34 @@ uint32_t sr_xorshift(uint32_t *s);
 uint32_t sr_corrupt(uint8_t *buf, const uint8_t *base, size_t n,
 		    unsigned int flips, uint32_t *rng);
 
+/** The valid frame a malformed case starts from; the suite builds it
+ *  with its own addresses and ports. */
+enum sr_base {
+	SR_BASE_UDP4, SR_BASE_TCP4, SR_BASE_TCP4_VLAN, SR_BASE_UDP6,
+	SR_BASE_ECHO4,
+};
+
+enum sr_mut { SR_MUT_TRUNC, SR_MUT_SET8, SR_MUT_SET16 };
+
+/** A valid frame with a header field or two overwritten, or cut short,
+ *  which the shared parser (sa/headers.h) must drop for @p reason. */
+struct sr_malformed {
+	const char *name;
+	enum sr_base base;
+	enum sr_mut op;
+	uint32_t off, val;	/* SR_MUT_TRUNC: val is the new length */
+	uint32_t off2, val2;	/* a second 16-bit write when off2 != 0 */
+	unsigned int reason;
+};
+
+/** The cases every middlebox on the shared parser must drop. */
+extern const struct sr_malformed sr_malformed[];
+extern const unsigned int sr_n_malformed;
+
+/** Applies @p m to the valid frame of @p len bytes in @p buf and runs it
+ *  in on every arm (inside, outside, any) at @p now: each must get
+ *  exactly one verdict, a drop for m's reason. */
+void sr_expect_malformed(const struct sr_malformed *m, uint8_t *buf,
+			 size_t len, uint64_t now);
+
 #endif /* STEP_RUNNER_H */
