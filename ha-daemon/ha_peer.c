@@ -34,11 +34,17 @@ ha_peer_heard(struct ha_peer *p, const Sa__Ha__Heartbeat *hb, uint64_t now_ns)
 }
 
 static int
-missed(const struct ha_peer *p, uint64_t now_ns)
+silent_for(const struct ha_peer *p, uint64_t now_ns, uint64_t ns)
 {
 	uint64_t since = p->heard ? p->last_ns : p->start_ns;
 
-	return now_ns > since && now_ns - since > p->dead_after_ns;
+	return now_ns > since && now_ns - since > ns;
+}
+
+static int
+missed(const struct ha_peer *p, uint64_t now_ns)
+{
+	return silent_for(p, now_ns, p->dead_after_ns);
 }
 
 Sa__Ha__PeerState
@@ -73,9 +79,9 @@ primary_failed(const struct ha_peer *p, const struct ha_local *local,
 		*why = "heartbeats missed and the replication channel is down";
 		return 1;
 	}
-	if (missed(p, now_ns) && local->stalled &&
-	    local->stall_us >= HA_HOST_DOWN_STALL_US) {
-		*why = "heartbeats missed and replication stalled past "
+	if (silent_for(p, now_ns, HA_HOST_DOWN_STALL_US * 1000ULL) &&
+	    local->stalled && local->stall_us >= HA_HOST_DOWN_STALL_US) {
+		*why = "heartbeats and replication silent past "
 		       "HA_HOST_DOWN_STALL_US (the primary's host is down)";
 		return 1;
 	}
@@ -91,6 +97,9 @@ decide_standby(struct ha_peer *p, const struct ha_local *local,
 	if (local->sync != SA__HA__SYNC_STATE__SYNC_SYNCED) {
 		*why = local->sync == SA__HA__SYNC_STATE__SYNC_SYNCING ?
 		       "bulk sync unfinished: not promotable" :
+		       local->sync == SA__HA__SYNC_STATE__SYNC_STALE ?
+		       "stale (dropped by the primary, not resynced since): "
+		       "promote by hand with --force" :
 		       "never synced: not promotable";
 		return HA_ACT_REFUSED;
 	}

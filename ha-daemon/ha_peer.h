@@ -15,20 +15,24 @@
  *   reports its runtime down (fast path: a fatal signal seen in /proc,
  *   ha_rtproc.h, or the runtime's control socket closed) or its runtime
  *   fenced (demoted by hand); or heartbeats are missed AND the local
- *   runtime's replication channel is down; or heartbeats are missed AND
- *   the local runtime reports a replication stall (kept input no delta
- *   covers) of HA_HOST_DOWN_STALL_US: the primary's host is gone and no
- *   TCP reset will come. A shorter stall with missed heartbeats is no
+ *   runtime's replication channel is down; or heartbeats AND replication
+ *   have both been silent for HA_HOST_DOWN_STALL_US (the local runtime
+ *   reports kept input no delta covers for that long): the primary's
+ *   host is gone and no TCP reset will come. Shorter silences are no
  *   proof: a primary whose daemon alone died, while its runtime
  *   hiccups for a few ms on a busy host, looks just the same, and a
  *   takeover then would leave two transmitters and no daemon to fence
- *   the old one. Runtime and daemon killed together are seen when the
+ *   the old one; and a heartbeat gap of 8 ms during a replication cut
+ *   is routine on a loaded host. Runtime and daemon killed together are seen when the
  *   kernel closes the replication connection (teardown time). Missed heartbeats with replication alive mean the
  *   peer daemon alone is gone while its runtime forwards: no takeover.
  *   A replication channel lost, or a stall, while heartbeats say the
  *   primary's runtime lives is a link cut or a slow primary: no takeover
  *   either (the standby goes stale, or catches up).
- * - A standby not SYNCED (bulk sync unfinished) is never promoted.
+ * - A standby not SYNCED is never promoted on its own: SYNCING (bulk
+ *   sync unfinished), or STALE (its primary dropped it with a Bye and
+ *   lives on, so the close of the channel that follows is no death; its
+ *   state is behind until a new session resyncs it).
  * - Two live PRIMARY runtimes: the lower epoch demotes (equal epochs: the
  *   higher node id), after the heartbeat that shows it.
  */

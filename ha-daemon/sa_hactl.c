@@ -27,7 +27,9 @@
 #define HACTL_MSG_MAX		(64u << 10)
 #define HACTL_TIMEOUT_MS	5000
 
-static const char *const hactl_syncs[] = { "none", "syncing", "synced" };
+static const char *const hactl_syncs[] = {
+	"none", "syncing", "synced", "stale",
+};
 
 static void
 usage(void)
@@ -39,7 +41,8 @@ usage(void)
 static const char *
 sync_name(Sa__Ha__SyncState s)
 {
-	return (size_t)s < 3 ? hactl_syncs[s] : "?";
+	return (size_t)s < sizeof(hactl_syncs) / sizeof(hactl_syncs[0]) ?
+	       hactl_syncs[s] : "?";
 }
 
 static Sa__Ha__ControlReply *
@@ -102,7 +105,8 @@ print_human(const Sa__Ha__DaemonStatus *st)
 
 	printf("node %u: %s, epoch %" PRIu64 "\n", st->node_id,
 	       st->role == SA__HA__ROLE__ROLE_STANDBY &&
-	       st->sync != SA__HA__SYNC_STATE__SYNC_SYNCED ? "syncing" :
+	       st->sync != SA__HA__SYNC_STATE__SYNC_SYNCED ?
+	       sync_name(st->sync) :
 	       ha_role_name(st->role), st->epoch);
 	printf("  runtime:     %s, sync %s%s, input %" PRIu64 " packets\n",
 	       st->runtime_up ? "up" : "DOWN", sync_name(st->sync),

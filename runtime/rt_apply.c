@@ -49,12 +49,18 @@ rt_apply_session(struct rt_apply *ap, uint64_t epoch)
 	ap->snap_count = 0;
 	ap->snap_next = 0;
 	ap->mismatches_logged = 0;
+	ap->done = 0;
+	ap->done_seq = 0;
 }
 
+/* A batch applied but not yet acked stays applied; its ack, a number of
+ * the ended session, must not reach the next one (the primary refuses
+ * it as bad-seq and drops the standby again). */
 void
 rt_apply_end_session(struct rt_apply *ap)
 {
 	stage_clear(ap);
+	ap->done = 0;
 }
 
 void

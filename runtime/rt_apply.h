@@ -40,6 +40,7 @@ enum rt_sync {
 	RT_SYNC_NONE = 0,	/* values as ha.proto's SyncState */
 	RT_SYNC_SYNCING = 1,
 	RT_SYNC_SYNCED = 2,
+	RT_SYNC_STALE = 3,	/* dropped by a live primary (Bye) */
 };
 
 struct rt_apply {

@@ -102,6 +102,11 @@ rt_arena_create(uint64_t base, uint64_t size, struct rt_arena **out)
 		       PRIx64 " (MAP_FIXED_NOREPLACE unsupported)\n", p, base);
 		return -EEXIST;
 	}
+	/* 2 MiB pages where the kernel allows them: fewer TLB misses on the
+	 * flow tables, and a killed runtime's state is unmapped in a
+	 * fraction of the time, so its replication socket closes sooner
+	 * (the standby's cue when the primary's host daemon died with it). */
+	(void)madvise(p, size, MADV_HUGEPAGE);
 	a = p;
 	a->magic = RT_ARENA_MAGIC;
 	a->base = base;

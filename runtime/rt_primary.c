@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@
 #define RT_SEND_HIGH_WATER	(64u << 20)
 #define RT_VERIFY_BLOCK_MIN	4096u
 #define RT_NS_PER_MS		UINT64_C(1000000)
+/* Reads of the standby's unread acks before closing (send_bye). */
+#define RT_BYE_DRAIN_MAX	16u
 
 struct rt_cursor {
 	const struct rt_range *r;
@@ -251,14 +254,36 @@ send_ranges(struct rt_repl *r, int snapshot, const struct rt_range *rg,
 	return 0;
 }
 
+/* Tells a standby dropped on purpose that this primary lives on (see
+ * Bye in proto/replication.proto), best effort: what the socket takes
+ * now. What the standby sent is read first, so the close sends a FIN
+ * after the Bye, not a reset that would discard it. */
+static void
+send_bye(struct rt_repl *r, const char *why)
+{
+	Sa__Repl__Bye b = SA__REPL__BYE__INIT;
+	unsigned int i;
+
+	b.epoch = r->epoch;
+	b.reason = (char *)(uintptr_t)why;
+	if (rt_chan_put_msg(&r->chan, &r->auth, RT_MSG_BYE, &b.base) < 0 ||
+	    rt_chan_flush(&r->chan) != 0)
+		return;
+	r->stats->byes++;
+	for (i = 0; i < RT_BYE_DRAIN_MAX && rt_chan_fill(&r->chan) > 0; i++)
+		rt_chan_consume(&r->chan, rt_chan_ravail(&r->chan));
+}
+
 /* The standby is gone or silent: go on alone, try again later. */
 static void
-drop_standby(struct rt_repl *r, const char *why)
+drop_standby(struct rt_repl *r, const char *why, int on_purpose)
 {
 	unsigned int released = rt_commit_release_all(r->commit, r->tx,
 							 r->tx_arg);
 
 	r->released += released;
+	if (on_purpose && r->sess == RT_SESS_UP)
+		send_bye(r, why);
 	/* A standby that is not there yet is retried quietly. */
 	if (r->sess == RT_SESS_UP) {
 		RT_LOG(WARNING, "standby %s: %s; continuing without it (%u "
@@ -323,13 +348,13 @@ send_policy(struct rt_repl *r, int pipeline_idle)
 		r->stats->backpressure_stalls++;
 		if (rt_chan_wait(&r->chan, 1, (int)(r->conf.ack_timeout_ns /
 						    RT_NS_PER_MS)) <= 0) {
-			drop_standby(r, "not reading (send buffer full)");
+			drop_standby(r, "not reading (send buffer full)", 1);
 			return;
 		}
 		ret = rt_chan_flush(&r->chan);
 	}
 	if (ret != 0 && ret != -EAGAIN)
-		drop_standby(r, "connection lost while sending");
+		drop_standby(r, "connection lost while sending", 0);
 }
 
 /* Async: whether the batch just ended leaves its state to a later
@@ -367,7 +392,7 @@ send_delta(struct rt_repl *r)
 	r->stats->commands += ret < 0 ? 0 : r->cmds.n;
 	r->cmds.n = 0;
 	if (ret < 0) {
-		drop_standby(r, "cannot queue a delta");
+		drop_standby(r, "cannot queue a delta", 1);
 		return;
 	}
 	idle = rt_commit_waiting(r->commit) == 0;
@@ -517,7 +542,7 @@ exchange(struct rt_repl *r, int wait_ms)
 	if (rt_chan_pending(&r->chan) < before && r->sync != RT_SYNC_SYNCED)
 		r->wait_since_tsc = r->now_tsc;
 	if (ret != 0 && ret != -EAGAIN) {
-		drop_standby(r, "connection lost");
+		drop_standby(r, "connection lost", 0);
 		return;
 	}
 	if (wait_ms > 0)
@@ -526,7 +551,7 @@ exchange(struct rt_repl *r, int wait_ms)
 	if (ret < 0) {
 		drop_standby(r, ret == -EPIPE ? "closed the connection" :
 			     ret == -EPROTO ? "refused or misbehaved" :
-			     "connection lost");
+			     "connection lost", 0);
 		return;
 	}
 	if (rt_chan_pending(&r->chan) > 0)
@@ -564,7 +589,7 @@ rt_primary_poll(struct rt_repl *r, int wait_ms)
 	if (r->sess != RT_SESS_DOWN && silent_too_long(r)) {
 		if (r->sess != RT_SESS_CONNECTING)
 			r->stats->ack_timeouts++;
-		drop_standby(r, "silent past ack_timeout");
+		drop_standby(r, "silent past ack_timeout", 1);
 	}
 	released = rt_commit_release(r->commit, r->acked, r->tx, r->tx_arg);
 	return r->released + released;

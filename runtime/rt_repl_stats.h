@@ -37,7 +37,8 @@
 	X(verify_mismatches)						\
 	X(commands)		/* operator commands sent / run */	\
 	X(promotions)							\
-	X(busy_refused)		/* a second primary while one is served */
+	X(busy_refused)		/* a second primary while one is served */ \
+	X(byes)			/* standbys dropped on purpose */
 
 /* Why a Hello was refused: repl.refused.<name>. */
 #define RT_REFUSE_REASONS(X)						\

@@ -24,7 +24,9 @@ end_session(struct rt_repl *r, const char *why)
 		       r->apply.input_count,
 		       r->apply.sync == RT_SYNC_SYNCED ? "synced" :
 		       r->apply.sync == RT_SYNC_SYNCING ?
-		       "snapshot unfinished: not promotable" : "never synced");
+		       "snapshot unfinished: not promotable" :
+		       r->apply.sync == RT_SYNC_STALE ? "stale" :
+		       "never synced");
 	}
 	rt_apply_end_session(&r->apply);
 	rt_chan_close(&r->chan);
@@ -50,6 +52,30 @@ send_ack(struct rt_repl *r)
 	return 0;
 }
 
+/* The primary drops this standby and lives on: the session ends, the
+ * state goes STALE (see Bye in proto/replication.proto). */
+static int
+take_bye(struct rt_repl *r, const struct rt_wire_frame *f)
+{
+	Sa__Repl__Bye *b = sa__repl__bye__unpack(NULL, f->len, f->payload);
+
+	if (b == NULL || b->epoch != r->apply.epoch) {
+		rt_repl_reject(r, b == NULL ? RT_REJECT_MALFORMED :
+			       RT_REJECT_BAD_EPOCH, "bye");
+		sa__repl__bye__free_unpacked(b, NULL);
+		return -EPROTO;
+	}
+	r->stats->byes++;
+	RT_LOG(WARNING, "the primary drops this standby: %s; stale (state as "
+	       "of input packet %" PRIu64 ") until it resyncs\n",
+	       b->reason[0] != '\0' ? b->reason : "no reason given",
+	       r->apply.input_count);
+	sa__repl__bye__free_unpacked(b, NULL);
+	if (r->apply.sync == RT_SYNC_SYNCED)
+		r->apply.sync = RT_SYNC_STALE;
+	return -ESHUTDOWN;
+}
+
 static int
 take_frame(struct rt_repl *r, const struct rt_wire_frame *f)
 {
@@ -69,6 +95,8 @@ take_frame(struct rt_repl *r, const struct rt_wire_frame *f)
 		       r->epoch);
 		return 0;
 	}
+	if (f->type == RT_MSG_BYE)
+		return take_bye(r, f);
 	if (rt_apply_frame(&r->apply, f, &why) < 0) {
 		rt_repl_reject(r, why, "frame");
 		return -EPROTO;
@@ -89,9 +117,11 @@ drain(struct rt_repl *r)
 
 	do {
 		got = rt_chan_fill(&r->chan);
-		while ((ret = rt_repl_next_frame(r, &f)) > 0)
-			if (take_frame(r, &f) < 0)
-				return -EPROTO;
+		while ((ret = rt_repl_next_frame(r, &f)) > 0) {
+			ret = take_frame(r, &f);
+			if (ret < 0)
+				return ret == -ESHUTDOWN ? ret : -EPROTO;
+		}
 		if (ret < 0)
 			return -EPROTO;
 	} while (got > 0);
@@ -129,6 +159,7 @@ rt_standby_poll(struct rt_repl *r, int wait_ms)
 	ret = drain(r);
 	if (ret < 0)
 		end_session(r, ret == -EPIPE ? "closed by the primary" :
+			    ret == -ESHUTDOWN ? "dropped by the primary" :
 			    ret == -EPROTO ? "refused or bad frame" :
 			    strerror(-ret));
 	else if (r->sess == RT_SESS_HELLO && r->now_tsc > r->wait_since_tsc &&

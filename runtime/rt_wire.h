@@ -29,7 +29,8 @@ enum rt_msg_type {
 	RT_MSG_SNAPSHOT = 2,
 	RT_MSG_DELTA = 3,
 	RT_MSG_ACK = 4,
-	RT_MSG_TYPE_MAX = RT_MSG_ACK,
+	RT_MSG_BYE = 5,
+	RT_MSG_TYPE_MAX = RT_MSG_BYE,
 };
 
 /* Why a received frame was rejected, in checking order; each is a counter

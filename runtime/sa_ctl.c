@@ -31,7 +31,7 @@ static const char *const ctl_roles[] = {
 	"unknown", "solo", "primary", "standby",
 };
 static const char *const ctl_syncs[] = {
-	"none", "syncing", "synced",
+	"none", "syncing", "synced", "stale",
 };
 
 static void
@@ -106,7 +106,8 @@ print_status(const Sa__Ha__Status *st)
 	       "\nlag=%" PRIu32 "\ninput_count=%" PRIu64 "\n", st->epoch,
 	       st->seq, st->acked_seq, st->lag, st->input_count);
 	printf("sync=%s\npeer_connected=%d\n",
-	       (size_t)st->sync < 3 ? ctl_syncs[st->sync] : "?",
+	       (size_t)st->sync < sizeof(ctl_syncs) / sizeof(ctl_syncs[0]) ?
+	       ctl_syncs[st->sync] : "?",
 	       st->peer_connected);
 	printf("middlebox=%s\nreplicate=%s\ncommit=%s\n", st->middlebox,
 	       st->replicate, st->commit);

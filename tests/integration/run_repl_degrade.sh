@@ -1,7 +1,7 @@
 #!/bin/sh
 # A silent standby never stalls the primary: with --commit sync, a standby
-# that stops (SIGSTOP) is dropped after ack_timeout, counted, and the
-# primary keeps forwarding; a new standby that joins late gets a snapshot,
+# that stops (SIGSTOP) is dropped after ack_timeout, counted, told so with
+# a Bye (it goes stale), and the primary keeps forwarding; a new standby that joins late gets a snapshot,
 # then deltas, and its replica equals the primary's after every batch.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/repl_lib.sh"
@@ -40,6 +40,16 @@ sleep 0.5
 tx2=$(ctl "$WORK/p.ctl" counter.port.tx)
 [ "$tx2" -gt "$tx1" ] || fail "the primary stopped forwarding ($tx1, $tx2)"
 echo "ok: silent standby dropped; the primary forwards ($tx1 -> $tx2)"
+# Dropped on purpose, the standby is told so (Bye) and goes STALE: the
+# close that follows is no sign of the primary's death, and its daemon
+# must not promote it (it did, once, in the replcut failover scenario).
+ctl_ge "$WORK/p.ctl" counter.repl.byes 1 || fail "the primary sent no Bye"
+kill -CONT "$a"
+wait_for "standby a to read the Bye" 10 ctl_ge "$WORK/a.ctl" \
+	counter.repl.byes 1
+grep -q "the primary drops this standby: silent past ack_timeout; stale" \
+	"$WORK/a.log" || fail "a did not log the Bye"
+echo "ok: the dropped standby read the Bye and went stale"
 kill -9 "$a"
 wait "$a" 2>/dev/null || true
 rm -f "$WORK/a.ctl"

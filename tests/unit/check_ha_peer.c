@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The peer state machine: liveness, when a standby promotes (and when it
  * must not), split-brain resolution by epoch. */
+#include <string.h>
+
 #include "check_main.h"
 #include "ha_peer.h"
 
@@ -106,9 +108,38 @@ START_TEST(stall)
 	hear(T0 + 21 * MS, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
 	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 22 * MS, &why),
 			 HA_ACT_NONE);
-	/* Silent and stalled that long while TCP looks up: host down. */
+	/* Heartbeats missed (a gap of a loaded host) while the link is
+	 * cut: no takeover. The replcut scenario of tools/ha-failover.sh
+	 * once promoted on a gap like this. */
 	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 40 * MS, &why),
+			 HA_ACT_NONE);
+	/* Both silent that long while TCP looks up: host down. */
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 21 * MS +
+					HA_HOST_DOWN_STALL_US * 1000ULL - MS,
+					&why), HA_ACT_NONE);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 22 * MS +
+					HA_HOST_DOWN_STALL_US * 1000ULL, &why),
 			 HA_ACT_PROMOTE);
+}
+END_TEST
+
+START_TEST(stale)
+{
+	struct ha_local l = standby(1, 0);
+	const char *why;
+
+	/* Dropped by its primary (Bye), then the channel closed and
+	 * heartbeats paused: not a death. It was the replcut scenario's
+	 * false takeover. */
+	l.sync = SA__HA__SYNC_STATE__SYNC_STALE;
+	hear(T0, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 20 * MS, &why),
+			 HA_ACT_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "stale"));
+	/* Even a primary that then dies leaves it behind: by hand only. */
+	hear(T0 + 21 * MS, SA__HA__ROLE__ROLE_PRIMARY, 1, 0, 0);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 21 * MS, &why),
+			 HA_ACT_REFUSED);
 }
 END_TEST
 
@@ -189,6 +220,7 @@ ha_peer_suite(void)
 	tcase_add_test(tc, promote_missed);
 	tcase_add_test(tc, link_cut);
 	tcase_add_test(tc, stall);
+	tcase_add_test(tc, stale);
 	tcase_add_test(tc, syncing_never);
 	tcase_add_test(tc, fenced_peer_primary);
 	tc = sa_tcase(s, "split_brain", 10);

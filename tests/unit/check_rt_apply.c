@@ -401,6 +401,26 @@ START_TEST(split_batch)
 }
 END_TEST
 
+START_TEST(ack_not_carried_over)
+{
+	static const uint8_t a[] = "applied";
+	struct test_range r1 = { addr_of(arena_mem), a, sizeof(a) };
+
+	sync_up();
+	ap.done = 0;
+	ck_assert_int_eq(feed(&auth, delta(TEST_EPOCH, 2, 0, &r1, 1)), 0);
+	ck_assert_int_eq(ap.done, 1);
+	/* The session ends (a Bye read with the delta) before the ack went
+	 * out: the next session must not ack seq 2. */
+	rt_apply_end_session(&ap);
+	ck_assert_int_eq(ap.done, 0);
+	rt_apply_session(&ap, TEST_EPOCH);
+	ck_assert_int_eq(ap.done, 0);
+	ck_assert_uint_eq(ap.done_seq, 0);
+	ck_assert_mem_eq(arena_mem, a, sizeof(a));
+}
+END_TEST
+
 START_TEST(verify_mismatch)
 {
 	Sa__Repl__StateDelta d = SA__REPL__STATE_DELTA__INIT;
@@ -642,6 +662,7 @@ rt_apply_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, snapshot_and_delta);
 	tcase_add_test(tc, split_batch);
+	tcase_add_test(tc, ack_not_carried_over);
 	tcase_add_test(tc, verify_mismatch);
 	tcase_add_test(tc, rmap_bounds);
 	tc = sa_tcase(s, "malformed", TEST_TIMEOUT);
