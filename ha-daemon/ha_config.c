@@ -230,6 +230,12 @@ key_daemon(struct ha_cfg_parse *p, struct ha_config *c, const char *key,
 		c->debug = (int)v;
 		return 0;
 	}
+	if (strcmp(key, "realtime_priority") == 0) {
+		if (set_uint(p, key, val, 0, HA_RT_PRIORITY_MAX, &v) < 0)
+			return -EINVAL;
+		c->rt_priority = (int)v;
+		return 0;
+	}
 	return cfg_err(p, "unknown key '%s' in [daemon]", key);
 }
 

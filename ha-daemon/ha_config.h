@@ -23,6 +23,7 @@
 /* Defaults, justified where they are defined (ha_config.c). */
 #define HA_INTERVAL_DEFAULT_US	2000
 #define HA_MISS_DEFAULT		4
+#define HA_RT_PRIORITY_MAX	99
 
 struct ha_vip {
 	int family;		/* AF_INET or AF_INET6 */
@@ -38,6 +39,7 @@ struct ha_config {
 	char key_file[4096];
 	enum ha_log_dest log;
 	int debug;
+	int rt_priority;		/* SCHED_FIFO priority, 0: off */
 	/* [heartbeat] */
 	struct sockaddr_storage listen;
 	socklen_t listen_len;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -685,6 +686,20 @@ ha_daemon_init(struct ha_daemon *d)
 	ha_peer_init(&d->peer, d->cfg.node_id,
 		     d->cfg.interval_us * HA_NS_PER_US, d->cfg.miss_count,
 		     mono_ns());
+	if (d->cfg.rt_priority > 0) {
+		struct sched_param sp = { .sched_priority = d->cfg.rt_priority };
+
+		/* The daemon shares cores with busy-polling runtimes: under
+		 * the time-sharing scheduler its 2 ms timer and heartbeat
+		 * reads wait for their slice (keepalived: vrrp_rt_priority).
+		 * Not inherited: an on_demote child starts a runtime. */
+		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK,
+				       &sp) != 0) {
+			HA_LOG(ERR, "%s: realtime_priority %d: %s", d->cfg.path,
+			       d->cfg.rt_priority, strerror(errno));
+			return -errno;
+		}
+	}
 	/* on_demote children are not waited for. */
 	signal(SIGCHLD, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);

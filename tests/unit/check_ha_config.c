@@ -96,6 +96,9 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.interval_us, HA_INTERVAL_DEFAULT_US);
 	ck_assert_uint_eq(c.miss_count, HA_MISS_DEFAULT);
 	ck_assert_int_eq(c.log, HA_LOG_STDERR);
+	ck_assert_int_eq(c.rt_priority, 0);
+	ck_assert_int_eq(load("[daemon]\nrealtime_priority = 40\n", &c), 0);
+	ck_assert_int_eq(c.rt_priority, 40);
 }
 END_TEST
 
@@ -118,6 +121,8 @@ START_TEST(broken)
 	expect_err(12, "not a MAC address");
 	ck_assert_int_lt(load("just text\n", &c), 0);
 	expect_err(11, "expected KEY = VALUE");
+	ck_assert_int_lt(load("[daemon]\nrealtime_priority = 100\n", &c), 0);
+	expect_err(12, "realtime_priority");
 }
 END_TEST
 
