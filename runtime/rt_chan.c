@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <rte_common.h>
 
 #include "rt_chan.h"
 #include "rt_log.h"
@@ -65,6 +68,22 @@ rt_chan_init(struct rt_chan *c)
 	c->lfd = -1;
 }
 
+/* The drained buffer's whole pages past RT_CHAN_WCAP_INIT go back to the
+ * kernel (they read as zeros when touched again); only after a burst:
+ * deltas stay far below. */
+static void
+wbuf_release(struct rt_chan *c)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = RTE_ALIGN_CEIL((uintptr_t)c->wbuf + RT_CHAN_WCAP_INIT,
+					pg);
+	uintptr_t to = RTE_ALIGN_FLOOR((uintptr_t)c->wbuf + c->whigh, pg);
+
+	if (c->whigh > RT_CHAN_WCAP_INIT && to > from)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+	c->whigh = 0;
+}
+
 void
 rt_chan_close(struct rt_chan *c)
 {
@@ -75,6 +94,8 @@ rt_chan_close(struct rt_chan *c)
 	c->roff = c->rlen = 0;
 	c->woff = 0;
 	c->wlen = 0;
+	if (c->whigh > RT_CHAN_WCAP_INIT)
+		wbuf_release(c);
 }
 
 void
@@ -219,15 +240,17 @@ wbuf_reserve(struct rt_chan *c, size_t n)
 		c->wlen -= c->woff;
 		c->woff = 0;
 	}
-	if (c->wlen + n <= c->wcap)
-		return 0;
-	for (cap = c->wcap * 2; cap < c->wlen + n; cap *= 2)
-		;
-	p = realloc(c->wbuf, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	c->wbuf = p;
-	c->wcap = cap;
+	if (c->wlen + n > c->wcap) {
+		for (cap = c->wcap * 2; cap < c->wlen + n; cap *= 2)
+			;
+		p = realloc(c->wbuf, cap);
+		if (p == NULL)
+			return -ENOMEM;
+		c->wbuf = p;
+		c->wcap = cap;
+	}
+	if (c->wlen + n > c->whigh)
+		c->whigh = c->wlen + n;
 	return 0;
 }
 
@@ -269,6 +292,8 @@ rt_chan_flush(struct rt_chan *c)
 		c->woff += (size_t)n;
 	}
 	c->woff = c->wlen = 0;
+	if (c->whigh > RT_CHAN_WCAP_INIT)
+		wbuf_release(c);
 	return 0;
 }
 

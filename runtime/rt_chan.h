@@ -7,6 +7,11 @@
  * with a read buffer that holds at least one whole frame and a send buffer
  * that frames are packed into directly. Nothing here blocks except
  * rt_chan_wait(), which the caller uses only when it has nothing else to do.
+ * The send buffer grows to a whole snapshot (tens of MB for 64K flows) and
+ * keeps that size, but once drained gives the pages past RT_CHAN_WCAP_INIT
+ * back: a killed runtime's sockets close only after the kernel has unmapped
+ * its memory, and that close is what a standby waits for when the
+ * primary's runtime and daemon die together.
  */
 
 #include <stddef.h>
@@ -29,6 +34,7 @@ struct rt_chan {
 	size_t woff;		/* first byte not yet sent */
 	size_t wlen;		/* bytes in wbuf */
 	size_t wcap;
+	size_t whigh;		/* most bytes held since pages were released */
 };
 
 /** Parses "HOST:PORT" or "[IPV6]:PORT" (numeric or resolvable host).
