@@ -197,11 +197,15 @@ run_on_demote(struct ha_daemon *d, uint64_t epoch)
 		execl("/bin/sh", "sh", "-c", d->cfg.on_demote, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0)
+	if (pid < 0) {
 		HA_LOG(ERR, "on_demote: fork: %s", strerror(errno));
-	else
-		HA_LOG(NOTICE, "on_demote: started '%s' (pid %d)",
-		       d->cfg.on_demote, (int)pid);
+		return;
+	}
+	/* The runtime it stops is no loss to act on again. */
+	d->restarting = 1;
+	d->rt_lost = 0;
+	HA_LOG(NOTICE, "on_demote: started '%s' (pid %d)", d->cfg.on_demote,
+	       (int)pid);
 }
 
 /* Demotion: fence at once, then demote; the runtime must be restarted as
@@ -254,12 +258,30 @@ demote(struct ha_daemon *d, uint64_t epoch, const char *reason,
 	return 0;
 }
 
+/* The pair is redundant again without an operator: once per loss (the
+ * flag clears when a runtime connects), and never for a runtime that
+ * has not come up since the daemon started. */
+static void
+rejoin(struct ha_daemon *d)
+{
+	if (!d->rt_lost || d->cfg.on_demote[0] == '\0' ||
+	    !ha_peer_should_rejoin(&d->peer, &d->local, d->last_role,
+				   mono_ns()))
+		return;
+	d->n.rejoins++;
+	HA_LOG(NOTICE, "runtime down and node %u is the primary (epoch %"
+	       PRIu64 "): restarting it as a standby", d->peer.node_id,
+	       d->peer.epoch);
+	run_on_demote(d, d->peer.epoch);
+}
+
 static void
 decide(struct ha_daemon *d)
 {
 	const char *why, *mwhy;
 	Sa__Ha__ErrorCode code;
 
+	rejoin(d);
 	switch (ha_peer_decide(&d->peer, &d->local, mono_ns(), &why)) {
 	case HA_ACT_PROMOTE:
 		promote(d, 0, why, &mwhy, &code);
@@ -286,6 +308,7 @@ runtime_lost(struct ha_daemon *d, const char *why)
 	ha_rtctl_close(&d->rt);
 	if (d->local.up) {
 		d->n.runtime_losses++;
+		d->rt_lost = !d->restarting;
 		HA_LOG(WARNING, "runtime %s: %s", d->rt.path, why);
 	}
 	d->local.up = 0;
@@ -386,6 +409,7 @@ rt_connect(struct ha_daemon *d)
 		runtime_lost(d, "cannot watch the control connection");
 		return;
 	}
+	d->rt_lost = d->restarting = 0;
 	HA_LOG(INFO, "runtime %s: connected", d->rt.path);
 }
 

@@ -33,6 +33,7 @@
 	X(promotion_failures)	/* the runtime refused or timed out */	\
 	X(promotions_refused)	/* not SYNCED: never promoted */	\
 	X(demotions)							\
+	X(rejoins)		/* lost runtime restarted as a standby */ \
 	X(runtime_losses)	/* status connection closed */		\
 	X(runtime_dying)	/* fatal signal seen in /proc first */	\
 	X(stalls)		/* local runtime: stall episodes */	\
@@ -66,6 +67,8 @@ struct ha_daemon {
 	struct ha_local local;
 	Sa__Ha__Role last_role;		/* while the runtime is down */
 	pid_t dead_pid;			/* seen dying: not reconnected to */
+	int rt_lost;			/* was up, is down, not restarted */
+	int restarting;			/* on_demote run, no runtime since */
 	int stalled;			/* the last status reported a stall */
 	struct ha_announce ann;
 	unsigned int announce_left;

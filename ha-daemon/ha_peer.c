@@ -138,6 +138,19 @@ ha_peer_decide(struct ha_peer *p, const struct ha_local *local,
 	return HA_ACT_NONE;
 }
 
+int
+ha_peer_should_rejoin(struct ha_peer *p, const struct ha_local *local,
+		      Sa__Ha__Role last_role, uint64_t now_ns)
+{
+	if (local->up || ha_peer_update(p, now_ns) !=
+	    SA__HA__PEER_STATE__PEER_ALIVE ||
+	    p->role != SA__HA__ROLE__ROLE_PRIMARY || p->fenced)
+		return 0;
+	if (last_role == SA__HA__ROLE__ROLE_PRIMARY)
+		return p->epoch > local->epoch;
+	return last_role == SA__HA__ROLE__ROLE_STANDBY;
+}
+
 const char *
 ha_peer_state_name(Sa__Ha__PeerState s)
 {

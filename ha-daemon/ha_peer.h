@@ -104,6 +104,15 @@ Sa__Ha__PeerState ha_peer_update(struct ha_peer *p, uint64_t now_ns);
 enum ha_action ha_peer_decide(struct ha_peer *p, const struct ha_local *local,
 			      uint64_t now_ns, const char **why);
 
+/**
+ * Whether this node's runtime, lost (it was up, now down) and last seen
+ * in @p last_role, should be restarted as a standby: the peer runs as a
+ * live, unfenced primary, of a higher epoch when ours was the primary (it
+ * took over). A crashed primary or standby so rejoins by itself.
+ */
+int ha_peer_should_rejoin(struct ha_peer *p, const struct ha_local *local,
+			  Sa__Ha__Role last_role, uint64_t now_ns);
+
 const char *ha_peer_state_name(Sa__Ha__PeerState s);
 const char *ha_role_name(Sa__Ha__Role r);
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # on_demote helper for systemd installs: sa-hadaemon ran this because the
-# other node's epoch ($SA_HA_EPOCH) won (or run it by hand after a crash
-# of this node's primary runtime). Turns node NODE's runtime into a
+# other node's epoch ($SA_HA_EPOCH) won, or because this node's runtime
+# was lost (crashed) while the other node runs as the primary. Turns node NODE's runtime into a
 # standby listening on LISTEN and restarts it; it then takes a full
 # snapshot from the new primary. With PEER (the other node's replication
 # address) it replicates to PEER once promoted again: fail-back.

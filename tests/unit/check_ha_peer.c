@@ -168,6 +168,43 @@ START_TEST(syncing_never)
 }
 END_TEST
 
+START_TEST(rejoin)
+{
+	struct ha_local l = { .up = 0, .role = SA__HA__ROLE__ROLE_PRIMARY,
+			      .epoch = 1 };
+
+	/* Our primary runtime died; the peer has not taken over yet. */
+	hear(T0, SA__HA__ROLE__ROLE_STANDBY, 1, 1, 0);
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0), 0);
+	/* A primary of our own epoch is no takeover (two primaries). */
+	hear(T0 + MS, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0 + MS), 0);
+	hear(T0 + 2 * MS, SA__HA__ROLE__ROLE_PRIMARY, 2, 1, 0);
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0 + 2 * MS), 1);
+	/* Not while ours runs, nor to a fenced, dead or silent primary. */
+	l.up = 1;
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0 + 2 * MS), 0);
+	l.up = 0;
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0 + 20 * MS), 0);
+	hear(T0 + 21 * MS, SA__HA__ROLE__ROLE_PRIMARY, 2, 1, 1);
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0 + 21 * MS), 0);
+	hear(T0 + 22 * MS, SA__HA__ROLE__ROLE_PRIMARY, 2, 0, 0);
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_PRIMARY, T0 + 22 * MS), 0);
+	/* A crashed standby rejoins its live primary, any epoch. */
+	hear(T0 + 23 * MS, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	l.role = SA__HA__ROLE__ROLE_STANDBY;
+	ck_assert_int_eq(ha_peer_should_rejoin(&p, &l,
+			 SA__HA__ROLE__ROLE_STANDBY, T0 + 23 * MS), 1);
+}
+END_TEST
+
 START_TEST(split_brain)
 {
 	struct ha_local l = { .up = 1, .role = SA__HA__ROLE__ROLE_PRIMARY,
@@ -221,6 +258,7 @@ ha_peer_suite(void)
 	tcase_add_test(tc, link_cut);
 	tcase_add_test(tc, stall);
 	tcase_add_test(tc, stale);
+	tcase_add_test(tc, rejoin);
 	tcase_add_test(tc, syncing_never);
 	tcase_add_test(tc, fenced_peer_primary);
 	tc = sa_tcase(s, "split_brain", 10);
