@@ -20,6 +20,9 @@
 #   rejoin     kill -9 of A's runtime, A restarts as a standby, bulk-syncs
 #              (SYNCING, never promoted), then kill -9 of B's runtime: A
 #              takes over again (fail-back)
+#   standby    kill -9 of B's (the standby's) runtime; its daemon restarts
+#              it, it bulk-syncs under load (never promoted meanwhile),
+#              then kill -9 of A's runtime: B takes over
 #   partition  the heartbeat link down for a while, then up: no takeover
 #   replcut    the replication link down while heartbeats go on: no
 #              takeover; the primary goes on alone, the standby resyncs
@@ -144,8 +147,8 @@ sed -e 's/^port = net_pcap0$/port = net_af_packet0\ntx_port = net_af_packet1/' \
 # runtime's pages before its socket closes: HA_MBUFS trades one for the
 # other.
 sed -i "s/^\[runtime\]\$/&\nmbufs = ${HA_MBUFS:-8191}/" "$WORK/mb.ini"
-printf '\n[replication]\nkey_file = %s\nack_timeout = 300ms\nreconnect = 100ms\n' \
-	"$WORK/repl.key" >>"$WORK/mb.ini"
+printf '\n[replication]\nkey_file = %s\nack_timeout = %s\nreconnect = 100ms\n' \
+	"$WORK/repl.key" "${HA_ACK_TIMEOUT:-100ms}" >>"$WORK/mb.ini"
 sed -e 's/^port = .*/port = net_pcap0/' "$WORK/mb.ini" |
 	grep -v '^tx_port' >"$WORK/ref.ini"
 "$SA_RUNTIME" --no-huge -m 256 --no-pci --no-shconf -l 0 \

@@ -392,27 +392,28 @@ def log_time(path, needles):
 DEMOTED = ('demoted (',)
 
 
-def restart_standby(pair, out):
-    """A's runtime restarts as a standby on its own replication address,
-    where B's runtime (--peer) replicates as primary: a snapshot (SYNCING,
-    never promoted), then SYNCED; SystemExit after 20 s."""
+def restart_standby(pair, out, n='a'):
+    """Node n's runtime restarts as a standby on its own replication
+    address, where the other's runtime (--peer) replicates as primary: a
+    snapshot (SYNCING, never promoted), then SYNCED; SystemExit after
+    20 s."""
     t = time.monotonic()
-    pair.runtime('a', 'standby')
+    pair.runtime(n, 'standby')
     states = set()
 
     def synced():
-        s = pair.hactl('a', 'sync')
+        s = pair.hactl(n, 'sync')
         states.add(s)
-        return s == 'synced' and pair.hactl('a', 'role') == 'standby'
-    wait_for('A to resync', synced, 20)
+        return s == 'synced' and pair.hactl(n, 'role') == 'standby'
+    wait_for(n.upper() + ' to resync', synced, 20)
     out['resync_ms'] = round((time.monotonic() - t) * 1000)
-    out['a_states'] = sorted(x for x in states if x)
+    out[n + '_states'] = sorted(x for x in states if x)
 
 
 def scenario(name, pair, rng, t0, warm_s, meas_s, sender, out):
     """Acts on the pair; @return the takeovers [(kill_ns, new iface)]."""
     at = t0 + warm_s + rng.uniform(0.3, 0.7) * meas_s
-    if name in ('rejoin', 'split'):
+    if name in ('rejoin', 'split', 'standby'):
         at = t0 + warm_s + rng.uniform(0.05, 0.15) * meas_s
     ip = pair.ip_batch('a') if name == 'split' else None
     time.sleep(max(0.0, at - time.monotonic()))
@@ -463,6 +464,22 @@ def scenario(name, pair, rng, t0, warm_s, meas_s, sender, out):
         now2 = time.monotonic_ns()
         pair.rt['b'].kill()
         return ev + [(now2, 'ka')]
+    if name == 'standby':
+        # The standby's runtime dies; its daemon restarts it (on_demote:
+        # the peer is the primary); it bulk-syncs under load (SYNCING,
+        # never promoted), then the primary's runtime dies: it takes over.
+        pair.rt['b'].kill()
+        wait_for("B's daemon to restart its runtime (on_demote)",
+                 lambda: os.path.exists(pair.demoted('b')), 5)
+        pair.rt['b'].wait()
+        restart_standby(pair, out, 'b')
+        time.sleep(rng.uniform(0.05, 0.2))
+        if sender.poll() is not None:
+            out['error'] = 'the trace ended before the failover'
+            return []
+        now2 = time.monotonic_ns()
+        pair.rt['a'].kill()
+        return [(now2, 'kb')]
     if name == 'split':
         # A full partition: B misses heartbeats with its input kept and
         # no delta, and promotes (the primary's host is down); A drops
@@ -511,12 +528,14 @@ def scenario(name, pair, rng, t0, warm_s, meas_s, sender, out):
 
 
 EXPECTED_PROMOTIONS = {'runtime': 1, 'both': 1, 'rejoin': 2, 'daemon': 0,
-                       'partition': 0, 'replcut': 0, 'split': 1}
+                       'partition': 0, 'replcut': 0, 'split': 1,
+                       'standby': 1}
 # The measured part of the trace at a fraction of the rate, to outlast
-# what follows the first event: rejoin's restart and bulk sync (1-5 s
-# here, loaded) before the fail-back; in split, the heal and demotion
-# with input still flowing, so that A's silence after it is checked.
-SLOW_DOWN = {'rejoin': 8, 'split': 4}
+# what follows the first event: rejoin's and standby's restart and bulk
+# sync (1-5 s here, loaded) before the kill that follows; in split, the
+# heal and demotion with input still flowing, so that A's silence after
+# it is checked.
+SLOW_DOWN = {'rejoin': 8, 'split': 4, 'standby': 8}
 
 
 def cmd_run(args):
