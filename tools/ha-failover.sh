@@ -84,6 +84,7 @@ export HA_NS_SRC="hasrc$$" HA_NS_A="haa$$" HA_NS_B="hab$$" \
 NSES="$HA_NS_SRC $HA_NS_A $HA_NS_B $HA_NS_SINK"
 
 cleanup() {
+	rc=$?
 	for ns in $NSES; do
 		# Processes left in a namespace die with it only when killed.
 		for p in $(ip netns pids "$ns" 2>/dev/null); do
@@ -91,7 +92,12 @@ cleanup() {
 		done
 		ip netns del "$ns" 2>/dev/null || true
 	done
-	[ -n "$KEEP" ] || rm -rf "$WORK"
+	# A failed run keeps its logs (daemons', runtimes', captures).
+	if [ -n "$KEEP" ] || [ "$rc" -ne 0 ]; then
+		echo "kept: $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap cleanup EXIT INT TERM
 
