@@ -282,6 +282,11 @@ decide(struct ha_daemon *d)
 	Sa__Ha__ErrorCode code;
 
 	rejoin(d);
+	if (!d->local.up && d->last_role == SA__HA__ROLE__ROLE_STANDBY &&
+	    d->peer.heard && d->peer.role == SA__HA__ROLE__ROLE_PRIMARY &&
+	    ha_peer_update(&d->peer, mono_ns()) != SA__HA__PEER_STATE__PEER_ALIVE)
+		HA_LOG_RL(WARNING, "the primary failed, but this node's runtime "
+			  "is down: no takeover");
 	switch (ha_peer_decide(&d->peer, &d->local, mono_ns(), &why)) {
 	case HA_ACT_PROMOTE:
 		promote(d, 0, why, &mwhy, &code);
@@ -312,6 +317,12 @@ runtime_lost(struct ha_daemon *d, const char *why)
 		HA_LOG(WARNING, "runtime %s: %s", d->rt.path, why);
 	}
 	d->local.up = 0;
+	/* What a dead runtime last said of its replica is void: status and
+	 * heartbeats must not call this node synced (a caller waiting for
+	 * a synced standby would go on while none runs). */
+	d->local.sync = SA__HA__SYNC_STATE__SYNC_NONE;
+	d->local.repl_connected = 0;
+	d->local.stalled = 0;
 	/* The peer learns now, not at the next interval. */
 	send_heartbeat(d);
 }

@@ -60,6 +60,9 @@ expect_eq "B's persisted epoch" "$(cat "$WORK/state-b/epoch")" 2
 	fail "B's runtime does not run epoch 2"
 wait_for "A to report its runtime down" 5 \
 	hactl_is "$WORK/ha-a.ctl" runtime_up 0
+hactl_is "$WORK/ha-a.ctl" sync none ||
+	fail "A reports the sync state of its dead runtime:" \
+		"$(hactl "$WORK/ha-a.ctl" sync)"
 took=$(hactl "$WORK/ha-b.ctl" counter.last_promotion_us)
 grep -q "promoted to primary (the peer reports its runtime down)" \
 	"$WORK/ha-b.log" || fail "B: $(cat "$WORK/ha-b.log")"
