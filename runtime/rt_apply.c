@@ -316,6 +316,30 @@ ranges_well_formed(const ProtobufCBinaryData *rg)
 	return rt_ranges_check(rg->data, rg->len, &n) == 0;
 }
 
+static enum rt_reject
+take_bye(struct rt_apply *ap, const struct rt_wire_frame *f)
+{
+	Sa__Repl__Bye *b = sa__repl__bye__unpack(NULL, f->len, f->payload);
+	enum rt_reject why = RT_REJECT_NONE;
+
+	if (b == NULL)
+		return RT_REJECT_MALFORMED;
+	if (b->epoch != ap->epoch) {
+		why = RT_REJECT_BAD_EPOCH;
+	} else {
+		ap->stats->byes++;
+		RT_LOG(WARNING, "the primary drops this standby: %s; %s (state "
+		       "as of input packet %" PRIu64 ")\n",
+		       b->reason[0] != '\0' ? b->reason : "no reason given",
+		       ap->sync == RT_SYNC_SYNCED ? "stale until it resyncs" :
+		       "not synced", ap->input_count);
+		if (ap->sync == RT_SYNC_SYNCED)
+			ap->sync = RT_SYNC_STALE;
+	}
+	sa__repl__bye__free_unpacked(b, NULL);
+	return why;
+}
+
 int
 rt_apply_frame(struct rt_apply *ap, const struct rt_wire_frame *f,
 	       enum rt_reject *why)
@@ -342,6 +366,10 @@ rt_apply_frame(struct rt_apply *ap, const struct rt_wire_frame *f,
 			if (!staged)
 				sa__repl__state_delta__free_unpacked(d, NULL);
 		}
+	} else if (f->type == RT_MSG_BYE) {
+		*why = take_bye(ap, f);
+		if (*why == RT_REJECT_NONE)
+			return RT_APPLY_BYE;
 	} else {
 		/* Hellos are over once the session runs; acks go the
 		 * other way. */

@@ -84,9 +84,12 @@ void rt_apply_session(struct rt_apply *ap, uint64_t epoch);
 void rt_apply_end_session(struct rt_apply *ap);
 
 /**
- * Checks and applies (or stages) one opened frame.
- * @return 0; -EBADMSG with *why set (nothing was written); -ENOMEM.
+ * Checks and applies (or stages) one opened frame. A Bye (the primary
+ * drops this standby and lives on) turns a SYNCED state STALE.
+ * @return 0; RT_APPLY_BYE after a Bye: the session is over; -EBADMSG
+ * with *why set (nothing was written); -ENOMEM.
  */
+#define RT_APPLY_BYE	1
 int rt_apply_frame(struct rt_apply *ap, const struct rt_wire_frame *f,
 		   enum rt_reject *why);
 

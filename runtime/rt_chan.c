@@ -70,16 +70,18 @@ rt_chan_init(struct rt_chan *c)
 
 /* The drained buffer's whole pages past RT_CHAN_WCAP_INIT go back to the
  * kernel (they read as zeros when touched again); only after a burst:
- * deltas stay far below. */
+ * deltas stay far below, and cost one comparison. */
 static void
 wbuf_release(struct rt_chan *c)
 {
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t from = RTE_ALIGN_CEIL((uintptr_t)c->wbuf + RT_CHAN_WCAP_INIT,
-					pg);
-	uintptr_t to = RTE_ALIGN_FLOOR((uintptr_t)c->wbuf + c->whigh, pg);
+	uintptr_t pg, from, to;
 
-	if (c->whigh > RT_CHAN_WCAP_INIT && to > from)
+	if (c->whigh <= RT_CHAN_WCAP_INIT)
+		return;
+	pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	from = RTE_ALIGN_CEIL((uintptr_t)c->wbuf + RT_CHAN_WCAP_INIT, pg);
+	to = RTE_ALIGN_FLOOR((uintptr_t)c->wbuf + c->whigh, pg);
+	if (to > from)
 		(void)madvise((void *)from, to - from, MADV_DONTNEED);
 	c->whigh = 0;
 }
@@ -94,8 +96,7 @@ rt_chan_close(struct rt_chan *c)
 	c->roff = c->rlen = 0;
 	c->woff = 0;
 	c->wlen = 0;
-	if (c->whigh > RT_CHAN_WCAP_INIT)
-		wbuf_release(c);
+	wbuf_release(c);
 }
 
 void
@@ -292,8 +293,7 @@ rt_chan_flush(struct rt_chan *c)
 		c->woff += (size_t)n;
 	}
 	c->woff = c->wlen = 0;
-	if (c->whigh > RT_CHAN_WCAP_INIT)
-		wbuf_release(c);
+	wbuf_release(c);
 	return 0;
 }
 

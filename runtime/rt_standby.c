@@ -52,34 +52,11 @@ send_ack(struct rt_repl *r)
 	return 0;
 }
 
-/* The primary drops this standby and lives on: the session ends, the
- * state goes STALE (see Bye in proto/replication.proto). */
-static int
-take_bye(struct rt_repl *r, const struct rt_wire_frame *f)
-{
-	Sa__Repl__Bye *b = sa__repl__bye__unpack(NULL, f->len, f->payload);
-
-	if (b == NULL || b->epoch != r->apply.epoch) {
-		rt_repl_reject(r, b == NULL ? RT_REJECT_MALFORMED :
-			       RT_REJECT_BAD_EPOCH, "bye");
-		sa__repl__bye__free_unpacked(b, NULL);
-		return -EPROTO;
-	}
-	r->stats->byes++;
-	RT_LOG(WARNING, "the primary drops this standby: %s; stale (state as "
-	       "of input packet %" PRIu64 ") until it resyncs\n",
-	       b->reason[0] != '\0' ? b->reason : "no reason given",
-	       r->apply.input_count);
-	sa__repl__bye__free_unpacked(b, NULL);
-	if (r->apply.sync == RT_SYNC_SYNCED)
-		r->apply.sync = RT_SYNC_STALE;
-	return -ESHUTDOWN;
-}
-
 static int
 take_frame(struct rt_repl *r, const struct rt_wire_frame *f)
 {
 	enum rt_reject why;
+	int ret;
 
 	if (r->sess == RT_SESS_HELLO) {
 		/* Answer first, so the primary can log a refusal too. */
@@ -95,9 +72,10 @@ take_frame(struct rt_repl *r, const struct rt_wire_frame *f)
 		       r->epoch);
 		return 0;
 	}
-	if (f->type == RT_MSG_BYE)
-		return take_bye(r, f);
-	if (rt_apply_frame(&r->apply, f, &why) < 0) {
+	ret = rt_apply_frame(&r->apply, f, &why);
+	if (ret == RT_APPLY_BYE)
+		return -ESHUTDOWN;
+	if (ret < 0) {
 		rt_repl_reject(r, why, "frame");
 		return -EPROTO;
 	}

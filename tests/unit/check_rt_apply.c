@@ -304,6 +304,47 @@ START_TEST(bad_frames)
 }
 END_TEST
 
+static size_t
+bye(uint64_t epoch, const char *reason)
+{
+	Sa__Repl__Bye b = SA__REPL__BYE__INIT;
+
+	b.epoch = epoch;
+	b.reason = (char *)(uintptr_t)reason;
+	return seal_msg(RT_MSG_BYE, &b.base);
+}
+
+/* The primary drops this standby and lives on: a synced state goes
+ * STALE and the session is over; a malformed or foreign Bye is refused
+ * like any frame and changes nothing. */
+START_TEST(bye_makes_stale)
+{
+	struct rt_wire_frame f;
+	enum rt_reject why = RT_REJECT_NONE;
+	size_t n;
+
+	sync_up();
+	memset(buf + RT_WIRE_HDR_LEN, 0xff, 16);
+	expect_rejected(&auth, rt_wire_seal(&auth, RT_MSG_BYE, buf, 16),
+			RT_REJECT_MALFORMED);
+	expect_rejected(&auth, bye(TEST_EPOCH + 1, "silent"),
+			RT_REJECT_BAD_EPOCH);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCED);
+	ck_assert_uint_eq(stats.byes, 0);
+	n = bye(TEST_EPOCH, "silent past ack_timeout");
+	ck_assert_int_eq(rt_wire_open(&auth, buf, n, &f, &why), 0);
+	ck_assert_int_eq(rt_apply_frame(&ap, &f, &why), RT_APPLY_BYE);
+	ck_assert_int_eq(why, RT_REJECT_NONE);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_STALE);
+	ck_assert_uint_eq(stats.byes, 1);
+	/* A standby never synced stays so: STALE is for a whole state. */
+	rt_apply_session(&ap, TEST_EPOCH);
+	ap.sync = RT_SYNC_SYNCING;
+	ck_assert_int_eq(rt_apply_frame(&ap, &f, &why), RT_APPLY_BYE);
+	ck_assert_uint_eq(ap.sync, RT_SYNC_SYNCING);
+}
+END_TEST
+
 /* Packed ranges that do not parse are malformed, whatever else is wrong
  * (the epoch here): checked with the protobuf. */
 START_TEST(bad_packed_ranges)
@@ -668,6 +709,7 @@ rt_apply_suite(void)
 	tc = sa_tcase(s, "malformed", TEST_TIMEOUT);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, bad_frames);
+	tcase_add_test(tc, bye_makes_stale);
 	tcase_add_test(tc, bad_packed_ranges);
 	tcase_add_test(tc, too_large);
 	tcase_add_test(tc, unexpected_before_sync);
