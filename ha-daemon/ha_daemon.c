@@ -14,6 +14,7 @@
 
 #include "ha_daemon.h"
 #include "ha_log.h"
+#include "sa_ha_names.h"
 
 #define HA_NS_PER_US		1000ULL
 #define HA_NS_PER_MS		1000000ULL
@@ -476,7 +477,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (d->peer.heard && d->peer.state !=
 		    SA__HA__PEER_STATE__PEER_ALIVE && hb->runtime_up)
 			HA_LOG(INFO, "peer node %u alive: %s, epoch %" PRIu64,
-			       hb->node_id, ha_role_name(hb->role), hb->epoch);
+			       hb->node_id, sa_ha_role_name(hb->role), hb->epoch);
 		ha_peer_heard(&d->peer, hb, mono_ns());
 		/* Our standby sees input no delta covers: is our runtime
 		 * still there? Answered by the next heartbeat, or at once
@@ -502,9 +503,9 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		HA_LOG(NOTICE, "role %s, epoch %" PRIu64 ", runtime %s, peer "
-		       "%s", ha_role_name(cur_role(d)), cur_epoch(d),
+		       "%s", sa_ha_role_name(cur_role(d)), cur_epoch(d),
 		       d->local.up ? "up" : "down",
-		       ha_peer_state_name(d->peer.state));
+		       sa_ha_peer_state_name(d->peer.state));
 		return;
 	}
 	HA_LOG(NOTICE, "signal %d: stopping", (int)sig);

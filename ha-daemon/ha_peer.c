@@ -150,31 +150,3 @@ ha_peer_should_rejoin(struct ha_peer *p, const struct ha_local *local,
 		return p->epoch > local->epoch;
 	return last_role == SA__HA__ROLE__ROLE_STANDBY;
 }
-
-const char *
-ha_peer_state_name(Sa__Ha__PeerState s)
-{
-	switch (s) {
-	case SA__HA__PEER_STATE__PEER_ALIVE:
-		return "alive";
-	case SA__HA__PEER_STATE__PEER_DEAD:
-		return "dead";
-	default:
-		return "unknown";
-	}
-}
-
-const char *
-ha_role_name(Sa__Ha__Role r)
-{
-	switch (r) {
-	case SA__HA__ROLE__ROLE_SOLO:
-		return "solo";
-	case SA__HA__ROLE__ROLE_PRIMARY:
-		return "primary";
-	case SA__HA__ROLE__ROLE_STANDBY:
-		return "standby";
-	default:
-		return "unknown";
-	}
-}

@@ -113,7 +113,4 @@ enum ha_action ha_peer_decide(struct ha_peer *p, const struct ha_local *local,
 int ha_peer_should_rejoin(struct ha_peer *p, const struct ha_local *local,
 			  Sa__Ha__Role last_role, uint64_t now_ns);
 
-const char *ha_peer_state_name(Sa__Ha__PeerState s);
-const char *ha_role_name(Sa__Ha__Role r);
-
 #endif /* HA_PEER_H */

@@ -22,27 +22,16 @@
 
 #include "ha.pb-c.h"
 #include "ha_config.h"
-#include "ha_peer.h"
+#include "sa_ha_names.h"
 
 #define HACTL_MSG_MAX		(64u << 10)
 #define HACTL_TIMEOUT_MS	5000
-
-static const char *const hactl_syncs[] = {
-	"none", "syncing", "synced", "stale",
-};
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: sa-hactl (--socket PATH | --config FILE) "
 		"status [--kv] | promote [--force] | demote [--force]\n");
-}
-
-static const char *
-sync_name(Sa__Ha__SyncState s)
-{
-	return (size_t)s < sizeof(hactl_syncs) / sizeof(hactl_syncs[0]) ?
-	       hactl_syncs[s] : "?";
 }
 
 static Sa__Ha__ControlReply *
@@ -84,14 +73,14 @@ print_kv(const Sa__Ha__DaemonStatus *st)
 
 	printf("node_id=%u\nrole=%s\nepoch=%" PRIu64 "\nsync=%s\n"
 	       "runtime_up=%d\nfenced=%d\ninput_count=%" PRIu64 "\n",
-	       st->node_id, ha_role_name(st->role), st->epoch,
-	       sync_name(st->sync), st->runtime_up, st->fenced,
+	       st->node_id, sa_ha_role_name(st->role), st->epoch,
+	       sa_ha_sync_name(st->sync), st->runtime_up, st->fenced,
 	       st->input_count);
 	printf("peer_node_id=%u\npeer_state=%s\npeer_role=%s\npeer_epoch=%"
 	       PRIu64 "\nlast_heartbeat_age_us=%" PRId64 "\nlag_batches=%u\n"
 	       "lag_bytes=%" PRIu64 "\n", st->peer_node_id,
-	       ha_peer_state_name(st->peer_state), ha_role_name(st->peer_role),
-	       st->peer_epoch, st->last_heartbeat_age_us, st->lag_batches,
+	       sa_ha_peer_state_name(st->peer_state),
+	       sa_ha_role_name(st->peer_role), st->peer_epoch, st->last_heartbeat_age_us, st->lag_batches,
 	       st->lag_bytes);
 	for (i = 0; i < st->n_counters; i++)
 		printf("counter.%s=%" PRIu64 "\n", st->counters[i]->name,
@@ -106,18 +95,18 @@ print_human(const Sa__Ha__DaemonStatus *st)
 	printf("node %u: %s, epoch %" PRIu64 "\n", st->node_id,
 	       st->role == SA__HA__ROLE__ROLE_STANDBY &&
 	       st->sync != SA__HA__SYNC_STATE__SYNC_SYNCED ?
-	       sync_name(st->sync) :
-	       ha_role_name(st->role), st->epoch);
+	       sa_ha_sync_name(st->sync) :
+	       sa_ha_role_name(st->role), st->epoch);
 	printf("  runtime:     %s, sync %s%s, input %" PRIu64 " packets\n",
-	       st->runtime_up ? "up" : "DOWN", sync_name(st->sync),
+	       st->runtime_up ? "up" : "DOWN", sa_ha_sync_name(st->sync),
 	       st->fenced ? ", TX FENCED" : "", st->input_count);
 	if (st->last_heartbeat_age_us < 0)
 		printf("  peer:        never heard\n");
 	else
 		printf("  peer:        node %u %s, %s, epoch %" PRIu64 ", last "
 		       "heartbeat %.3f ms ago\n", st->peer_node_id,
-		       ha_peer_state_name(st->peer_state),
-		       ha_role_name(st->peer_role), st->peer_epoch,
+		       sa_ha_peer_state_name(st->peer_state),
+		       sa_ha_role_name(st->peer_role), st->peer_epoch,
 		       (double)st->last_heartbeat_age_us / 1000.0);
 	printf("  replication: lag %u batches, %" PRIu64 " bytes\n",
 	       st->lag_batches, st->lag_bytes);

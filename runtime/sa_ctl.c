@@ -22,17 +22,11 @@
 #include <unistd.h>
 
 #include "ha.pb-c.h"
+#include "sa_ha_names.h"
 
 #define CTL_MSG_MAX		(64u << 10)
 #define CTL_TIMEOUT_MS		5000
 #define CTL_REQUEST_ID		1
-
-static const char *const ctl_roles[] = {
-	"unknown", "solo", "primary", "standby",
-};
-static const char *const ctl_syncs[] = {
-	"none", "syncing", "synced", "stale",
-};
 
 static void
 usage(void)
@@ -101,13 +95,12 @@ print_counters(Sa__Ha__Counter **c, size_t n)
 static void
 print_status(const Sa__Ha__Status *st)
 {
-	printf("role=%s\n", (size_t)st->role < 4 ? ctl_roles[st->role] : "?");
+	printf("role=%s\n", sa_ha_role_name(st->role));
 	printf("epoch=%" PRIu64 "\nseq=%" PRIu32 "\nacked_seq=%" PRIu32
 	       "\nlag=%" PRIu32 "\ninput_count=%" PRIu64 "\n", st->epoch,
 	       st->seq, st->acked_seq, st->lag, st->input_count);
 	printf("sync=%s\npeer_connected=%d\n",
-	       (size_t)st->sync < sizeof(ctl_syncs) / sizeof(ctl_syncs[0]) ?
-	       ctl_syncs[st->sync] : "?",
+	       sa_ha_sync_name(st->sync),
 	       st->peer_connected);
 	printf("middlebox=%s\nreplicate=%s\ncommit=%s\n", st->middlebox,
 	       st->replicate, st->commit);
