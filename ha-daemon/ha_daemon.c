@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ha_daemon.h"
+#include "ha_daemon_priv.h"
 #include "ha_log.h"
 #include "sa_ha_names.h"
 
@@ -21,13 +22,24 @@
 /* A runtime that leaves a status request unanswered this long is logged
  * (it may be busy applying a snapshot); its death is the socket closing. */
 #define HA_STATUS_TIMEOUT_NS	(1000 * HA_NS_PER_MS)
-/* Promote, fence, demote: the runtime serves its socket every 1 ms as a
- * standby, every TX drain interval as a primary. */
+/* Promote, fence, demote: a standby runtime serves its socket as a request
+ * arrives, a primary every TX drain interval. */
 #define HA_ACTION_TIMEOUT_MS	1000
+/* While the primary's heartbeat is late, the standby asks its runtime for
+ * its status this often instead of every interval: a replication channel
+ * closed by the primary's death is acted on within this, not up to an
+ * interval later (and the quiet deadline of ha_peer.h is met as closely).
+ * A status costs the idle standby a few tens of us. */
+#define HA_WATCH_US		250
+/* A heartbeat is late this far past its interval (in 1/4 intervals). */
+#define HA_LATE_QUARTERS	5
+/* Watching stops after this many dead-after times of silence: the peer's
+ * daemon alone is gone, its runtime replicates on. */
+#define HA_WATCH_MAX_DEAD	4
 #define HA_RECV_BURST		16
 
-static uint64_t
-mono_ns(void)
+uint64_t
+ha_daemon_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -46,14 +58,14 @@ us_to_tv(uint64_t us)
 
 /* The epoch this node stands for: its runtime's (the last known while
  * it is down). The store may hold more: a reservation (see reserve). */
-static uint64_t
-cur_epoch(const struct ha_daemon *d)
+uint64_t
+ha_daemon_epoch(const struct ha_daemon *d)
 {
 	return d->local.epoch;
 }
 
-static Sa__Ha__Role
-cur_role(const struct ha_daemon *d)
+Sa__Ha__Role
+ha_daemon_role(const struct ha_daemon *d)
 {
 	return d->local.up ? d->local.role : d->last_role;
 }
@@ -66,12 +78,12 @@ send_heartbeat(struct ha_daemon *d)
 	size_t len;
 
 	hb.node_id = d->cfg.node_id;
-	hb.role = cur_role(d);
-	hb.epoch = cur_epoch(d);
+	hb.role = ha_daemon_role(d);
+	hb.epoch = ha_daemon_epoch(d);
 	hb.sync = d->local.sync;
 	hb.acked_seq = d->local.acked_seq;
 	hb.seq = ++d->hb_seq;
-	hb.sent_ns = mono_ns();
+	hb.sent_ns = ha_daemon_mono_ns();
 	hb.boot_id = d->boot_id;
 	hb.runtime_up = d->local.up;
 	hb.input_count = d->local.input_count;
@@ -121,14 +133,14 @@ store_epoch(struct ha_daemon *d, uint64_t epoch)
 /* Promotion: persist the raised epoch, have the runtime apply what it
  * received, take the epoch and transmit; then tell the peer and the
  * network. @return 0, or -errno with *why / *code for a manual request. */
-static int
-promote(struct ha_daemon *d, int force, const char *reason, const char **why,
-	Sa__Ha__ErrorCode *code)
+int
+ha_daemon_promote(struct ha_daemon *d, int force, const char *reason,
+		  const char **why, Sa__Ha__ErrorCode *code)
 {
 	Sa__Ha__ControlRequest req = SA__HA__CONTROL_REQUEST__INIT;
 	Sa__Ha__PromoteRequest pr = SA__HA__PROMOTE_REQUEST__INIT;
 	Sa__Ha__ControlReply *rep = NULL;
-	uint64_t epoch = cur_epoch(d), t0 = mono_ns();
+	uint64_t epoch = ha_daemon_epoch(d), t0 = ha_daemon_mono_ns();
 	int ret;
 
 	if (d->peer.epoch > epoch)
@@ -169,7 +181,7 @@ promote(struct ha_daemon *d, int force, const char *reason, const char **why,
 	d->local.epoch = rep->promote->epoch;
 	d->local.fenced = 0;
 	d->n.promotions++;
-	d->last_failover_us = (mono_ns() - t0) / HA_NS_PER_US;
+	d->last_failover_us = (ha_daemon_mono_ns() - t0) / HA_NS_PER_US;
 	HA_LOG(NOTICE, "promoted to primary (%s): epoch %" PRIu64 ", state "
 	       "as of input packet %" PRIu64 ", runtime took %" PRIu64 " us",
 	       reason, rep->promote->epoch, rep->promote->input_count,
@@ -211,9 +223,10 @@ run_on_demote(struct ha_daemon *d, uint64_t epoch)
 
 /* Demotion: fence at once, then demote; the runtime must be restarted as
  * a standby (on_demote). */
-static int
-demote(struct ha_daemon *d, uint64_t epoch, const char *reason,
-       Sa__Ha__FenceReply *out, const char **why, Sa__Ha__ErrorCode *code)
+int
+ha_daemon_demote(struct ha_daemon *d, uint64_t epoch, const char *reason,
+		 Sa__Ha__FenceReply *out, const char **why,
+		 Sa__Ha__ErrorCode *code)
 {
 	Sa__Ha__ControlRequest req = SA__HA__CONTROL_REQUEST__INIT;
 	Sa__Ha__FenceRequest fr = SA__HA__FENCE_REQUEST__INIT;
@@ -267,7 +280,7 @@ rejoin(struct ha_daemon *d)
 {
 	if (!d->rt_lost || d->cfg.on_demote[0] == '\0' ||
 	    !ha_peer_should_rejoin(&d->peer, &d->local, d->last_role,
-				   mono_ns()))
+				   ha_daemon_mono_ns()))
 		return;
 	d->n.rejoins++;
 	HA_LOG(NOTICE, "runtime down and node %u is the primary (epoch %"
@@ -285,15 +298,15 @@ decide(struct ha_daemon *d)
 	rejoin(d);
 	if (!d->local.up && d->last_role == SA__HA__ROLE__ROLE_STANDBY &&
 	    d->peer.heard && d->peer.role == SA__HA__ROLE__ROLE_PRIMARY &&
-	    ha_peer_update(&d->peer, mono_ns()) != SA__HA__PEER_STATE__PEER_ALIVE)
+	    ha_peer_update(&d->peer, ha_daemon_mono_ns()) != SA__HA__PEER_STATE__PEER_ALIVE)
 		HA_LOG_RL(WARNING, "the primary failed, but this node's runtime "
 			  "is down: no takeover");
-	switch (ha_peer_decide(&d->peer, &d->local, mono_ns(), &why)) {
+	switch (ha_peer_decide(&d->peer, &d->local, ha_daemon_mono_ns(), &why)) {
 	case HA_ACT_PROMOTE:
-		promote(d, 0, why, &mwhy, &code);
+		ha_daemon_promote(d, 0, why, &mwhy, &code);
 		break;
 	case HA_ACT_DEMOTE:
-		demote(d, d->peer.epoch, why, NULL, &mwhy, &code);
+		ha_daemon_demote(d, d->peer.epoch, why, NULL, &mwhy, &code);
 		break;
 	case HA_ACT_REFUSED:
 		d->n.promotions_refused++;
@@ -429,7 +442,7 @@ static void
 hb_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ha_daemon *d = arg;
-	uint64_t now = mono_ns();
+	uint64_t now = ha_daemon_mono_ns();
 
 	(void)fd;
 	(void)what;
@@ -450,6 +463,44 @@ hb_timer_cb(evutil_socket_t fd, short what, void *arg)
 	check_runtime(d);
 	decide(d);
 	send_heartbeat(d);
+}
+
+/* A SYNCED standby whose live primary's heartbeat is late. */
+static int
+suspect(const struct ha_daemon *d, uint64_t now)
+{
+	uint64_t silent = now - d->peer.last_ns;
+
+	return d->local.up && d->local.role == SA__HA__ROLE__ROLE_STANDBY &&
+	       d->local.sync == SA__HA__SYNC_STATE__SYNC_SYNCED &&
+	       d->peer.heard && d->peer.role == SA__HA__ROLE__ROLE_PRIMARY &&
+	       now > d->peer.last_ns &&
+	       silent > d->cfg.interval_us * HA_NS_PER_US &&
+	       silent < d->peer.dead_after_ns * HA_WATCH_MAX_DEAD;
+}
+
+static void
+watch_after(struct ha_daemon *d, uint64_t us)
+{
+	struct timeval tv = us_to_tv(us);
+
+	evtimer_add(d->watch_timer, &tv);
+}
+
+static void
+watch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ha_daemon *d = arg;
+	uint64_t now = ha_daemon_mono_ns();
+
+	(void)fd;
+	(void)what;
+	if (!suspect(d, now))
+		return;
+	if (d->rt.fd >= 0 && ha_rtctl_poll_status(&d->rt, now) < 0)
+		runtime_lost(d, "status request failed");
+	decide(d);
+	watch_after(d, HA_WATCH_US);
 }
 
 static void
@@ -478,7 +529,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		    SA__HA__PEER_STATE__PEER_ALIVE && hb->runtime_up)
 			HA_LOG(INFO, "peer node %u alive: %s, epoch %" PRIu64,
 			       hb->node_id, sa_ha_role_name(hb->role), hb->epoch);
-		ha_peer_heard(&d->peer, hb, mono_ns());
+		ha_peer_heard(&d->peer, hb, ha_daemon_mono_ns());
 		/* Our standby sees input no delta covers: is our runtime
 		 * still there? Answered by the next heartbeat, or at once
 		 * (runtime_lost) when it is not. */
@@ -491,8 +542,12 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		d->n.hb_received++;
 		heard = 1;
 	}
-	if (heard)
+	if (heard) {
+		/* The next heartbeat is due in an interval: if it is late,
+		 * watch_cb looks closer. */
+		watch_after(d, d->cfg.interval_us * HA_LATE_QUARTERS / 4);
 		decide(d);
+	}
 }
 
 static void
@@ -503,7 +558,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		HA_LOG(NOTICE, "role %s, epoch %" PRIu64 ", runtime %s, peer "
-		       "%s", sa_ha_role_name(cur_role(d)), cur_epoch(d),
+		       "%s", sa_ha_role_name(ha_daemon_role(d)), ha_daemon_epoch(d),
 		       d->local.up ? "up" : "down",
 		       sa_ha_peer_state_name(d->peer.state));
 		return;
@@ -511,143 +566,6 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	HA_LOG(NOTICE, "signal %d: stopping", (int)sig);
 	event_base_loopbreak(d->base);
 }
-
-/* sa-hactl requests (ha_ctl.c). */
-
-static void
-counter_add(Sa__Ha__DaemonStatus *st, const char *name, uint64_t value)
-{
-	Sa__Ha__Counter *c = malloc(sizeof(*c) + strlen(name) + 1);
-
-	if (c == NULL)
-		return;
-	sa__ha__counter__init(c);
-	c->name = strcpy((char *)(c + 1), name);
-	c->value = value;
-	st->counters[st->n_counters++] = c;
-}
-
-#define HA_N_COUNTERS_ (0 HA_COUNTERS(HA_COUNT_ONE_))
-#define HA_COUNT_ONE_(n) + 1
-
-static void
-ctl_status_cb(void *arg, Sa__Ha__DaemonStatus *st)
-{
-	struct ha_daemon *d = arg;
-	uint64_t now = mono_ns();
-	char name[64];
-	unsigned int r;
-
-	ha_peer_update(&d->peer, now);
-	st->node_id = d->cfg.node_id;
-	st->role = cur_role(d);
-	st->epoch = cur_epoch(d);
-	st->peer_state = d->peer.state;
-	st->peer_role = d->peer.role;
-	st->peer_epoch = d->peer.epoch;
-	st->peer_node_id = d->peer.node_id;
-	st->last_heartbeat_age_us = d->peer.heard ?
-		(int64_t)((now - d->peer.last_ns) / HA_NS_PER_US) : -1;
-	st->sync = d->local.sync;
-	st->runtime_up = d->local.up;
-	st->fenced = d->local.fenced;
-	st->input_count = d->local.input_count;
-	if (cur_role(d) == SA__HA__ROLE__ROLE_PRIMARY) {
-		st->lag_batches = d->local.lag;
-		st->lag_bytes = d->local.state_bytes > d->peer.state_bytes ?
-			d->local.state_bytes - d->peer.state_bytes : 0;
-	} else {
-		st->lag_batches = d->peer.lag;
-		st->lag_bytes = d->peer.state_bytes > d->local.state_bytes ?
-			d->peer.state_bytes - d->local.state_bytes : 0;
-	}
-	st->counters = calloc(HA_N_COUNTERS_ + HA_HB_REJECT_COUNT + 2,
-			      sizeof(*st->counters));
-	if (st->counters == NULL)
-		return;
-#define HA_COUNTER_ADD_(c_) counter_add(st, #c_, d->n.c_);
-	HA_COUNTERS(HA_COUNTER_ADD_)
-#undef HA_COUNTER_ADD_
-	for (r = 1; r < HA_HB_REJECT_COUNT; r++) {
-		snprintf(name, sizeof(name), "hb_reject.%s",
-			 ha_hb_reject_name(r));
-		counter_add(st, name, d->n.hb_reject[r]);
-	}
-	counter_add(st, "control_bad_requests", ha_ctl_bad_requests(d->ctl));
-	counter_add(st, "last_promotion_us", d->last_failover_us);
-}
-
-static void
-ctl_status_done_cb(void *arg, Sa__Ha__DaemonStatus *st)
-{
-	size_t i;
-
-	(void)arg;
-	for (i = 0; i < st->n_counters; i++)
-		free(st->counters[i]);
-	free(st->counters);
-}
-
-static int
-ctl_promote_cb(void *arg, int force, Sa__Ha__PromoteReply *rep,
-	       const char **why, Sa__Ha__ErrorCode *code)
-{
-	struct ha_daemon *d = arg;
-
-	if (!d->local.up) {
-		*why = "the runtime is down";
-		*code = SA__HA__ERROR_CODE__ERROR_UNAVAILABLE;
-		return -EIO;
-	}
-	if (d->local.role != SA__HA__ROLE__ROLE_STANDBY) {
-		*why = "not a standby";
-		*code = SA__HA__ERROR_CODE__ERROR_NOT_STANDBY;
-		return -EINVAL;
-	}
-	if (!force && d->local.sync != SA__HA__SYNC_STATE__SYNC_SYNCED) {
-		d->n.promotions_refused++;
-		*why = "this standby is SYNCING (state incomplete): refused "
-		       "without --force";
-		*code = SA__HA__ERROR_CODE__ERROR_NOT_SYNCED;
-		return -EAGAIN;
-	}
-	if (promote(d, force, force ? "by hand, forced" : "by hand", why,
-		    code) < 0)
-		return -EIO;
-	rep->epoch = d->local.epoch;
-	rep->input_count = d->local.input_count;
-	return 0;
-}
-
-static int
-ctl_demote_cb(void *arg, int force, Sa__Ha__FenceReply *rep,
-	      const char **why, Sa__Ha__ErrorCode *code)
-{
-	struct ha_daemon *d = arg;
-
-	ha_peer_update(&d->peer, mono_ns());
-	if (!d->local.up || d->local.role != SA__HA__ROLE__ROLE_PRIMARY) {
-		*why = "not a running primary";
-		*code = SA__HA__ERROR_CODE__ERROR_NOT_PRIMARY;
-		return -EINVAL;
-	}
-	if (!force && (d->peer.state != SA__HA__PEER_STATE__PEER_ALIVE ||
-		       d->peer.role != SA__HA__ROLE__ROLE_STANDBY ||
-		       d->peer.sync != SA__HA__SYNC_STATE__SYNC_SYNCED)) {
-		*why = "no synced standby would take over: refused without "
-		       "--force";
-		*code = SA__HA__ERROR_CODE__ERROR_NOT_SYNCED;
-		return -EAGAIN;
-	}
-	return demote(d, cur_epoch(d), "by hand", rep, why, code);
-}
-
-static const struct ha_ctl_ops ha_daemon_ctl_ops = {
-	.status = ctl_status_cb,
-	.status_done = ctl_status_done_cb,
-	.promote = ctl_promote_cb,
-	.demote = ctl_demote_cb,
-};
 
 static int
 udp_open(struct ha_daemon *d)
@@ -709,6 +627,7 @@ ha_daemon_init(struct ha_daemon *d)
 	d->udp_ev = event_new(d->base, d->udp_fd, EV_READ | EV_PERSIST,
 			      udp_read_cb, d);
 	d->announce_timer = evtimer_new(d->base, announce_cb, d);
+	d->watch_timer = evtimer_new(d->base, watch_cb, d);
 	for (i = 0; i < 3; i++) {
 		d->sig[i] = evsignal_new(d->base, sigs[i], signal_cb, d);
 		if (d->sig[i] == NULL || evsignal_add(d->sig[i], NULL) != 0)
@@ -716,12 +635,13 @@ ha_daemon_init(struct ha_daemon *d)
 	}
 	tv = us_to_tv(d->cfg.interval_us);
 	if (d->hb_timer == NULL || d->udp_ev == NULL ||
-	    d->announce_timer == NULL || event_add(d->hb_timer, &tv) != 0 ||
+	    d->announce_timer == NULL || d->watch_timer == NULL ||
+	    event_add(d->hb_timer, &tv) != 0 ||
 	    event_add(d->udp_ev, NULL) != 0)
 		return -ENOMEM;
 	ha_peer_init(&d->peer, d->cfg.node_id,
 		     d->cfg.interval_us * HA_NS_PER_US, d->cfg.miss_count,
-		     mono_ns());
+		     ha_daemon_mono_ns());
 	if (d->cfg.rt_priority > 0) {
 		struct sched_param sp = { .sched_priority = d->cfg.rt_priority };
 
@@ -763,6 +683,8 @@ ha_daemon_fini(struct ha_daemon *d)
 			event_free(d->sig[i]);
 	if (d->announce_timer != NULL)
 		event_free(d->announce_timer);
+	if (d->watch_timer != NULL)
+		event_free(d->watch_timer);
 	if (d->udp_ev != NULL)
 		event_free(d->udp_ev);
 	if (d->hb_timer != NULL)

@@ -56,6 +56,7 @@ struct ha_daemon {
 	struct event *udp_ev;
 	struct event *rt_ev;
 	struct event *announce_timer;
+	struct event *watch_timer;	/* a heartbeat is late: look closer */
 	struct event *sig[3];
 	int udp_fd;
 	struct ha_ctl *ctl;

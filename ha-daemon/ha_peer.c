@@ -10,6 +10,8 @@ ha_peer_init(struct ha_peer *p, uint32_t own_node, uint64_t interval_ns,
 	memset(p, 0, sizeof(*p));
 	p->own_node = own_node;
 	p->dead_after_ns = interval_ns * miss_count;
+	p->quiet_ns = miss_count < HA_QUIET_INTERVALS ? p->dead_after_ns :
+		      interval_ns * HA_QUIET_INTERVALS;
 	p->start_ns = now_ns;
 	p->state = SA__HA__PEER_STATE__PEER_UNKNOWN;
 }
@@ -75,8 +77,8 @@ primary_failed(const struct ha_peer *p, const struct ha_local *local,
 		*why = "the peer primary is fenced (demoted)";
 		return 1;
 	}
-	if (missed(p, now_ns) && !local->repl_connected) {
-		*why = "heartbeats missed and the replication channel is down";
+	if (silent_for(p, now_ns, p->quiet_ns) && !local->repl_connected) {
+		*why = "heartbeats quiet and the replication channel closed";
 		return 1;
 	}
 	if (silent_for(p, now_ns, HA_HOST_DOWN_STALL_US * 1000ULL) &&

@@ -11,24 +11,32 @@
  * Rules (DESIGN.md 4.4):
  * - The peer is DEAD after miss_count intervals without a heartbeat, or
  *   when its heartbeats say its runtime is down.
- * - A STANDBY promotes when its primary has failed: the peer's daemon
- *   reports its runtime down (fast path: a fatal signal seen in /proc,
- *   ha_rtproc.h, or the runtime's control socket closed) or its runtime
- *   fenced (demoted by hand); or heartbeats are missed AND the local
- *   runtime's replication channel is down; or heartbeats AND replication
- *   have both been silent for HA_HOST_DOWN_STALL_US (the local runtime
- *   reports kept input no delta covers for that long): the primary's
- *   host is gone and no TCP reset will come. Shorter silences are no
- *   proof: a primary whose daemon alone died, while its runtime
- *   hiccups for a few ms on a busy host, looks just the same, and a
- *   takeover then would leave two transmitters and no daemon to fence
- *   the old one; and a heartbeat gap of 8 ms during a replication cut
- *   is routine on a loaded host. Runtime and daemon killed together are seen when the
- *   kernel closes the replication connection (teardown time). Missed heartbeats with replication alive mean the
- *   peer daemon alone is gone while its runtime forwards: no takeover.
- *   A replication channel lost, or a stall, while heartbeats say the
- *   primary's runtime lives is a link cut or a slow primary: no takeover
- *   either (the standby goes stale, or catches up).
+ * - A STANDBY promotes when its primary has failed:
+ *   - the peer's daemon reports its runtime down (fast path: a fatal
+ *     signal seen in /proc, ha_rtproc.h, or the runtime's control socket
+ *     closed) or fenced (demoted by hand);
+ *   - or heartbeats have been quiet for HA_QUIET_INTERVALS (one due
+ *     heartbeat did not come) AND the local runtime's replication
+ *     channel is closed: a live primary runtime drops a standby only
+ *     with a Bye (the standby is then STALE, below), so a close without
+ *     one is its process gone, and a quiet daemon went with it (a live
+ *     one would have reported the death within an interval). This is
+ *     runtime and daemon killed together, seen when the kernel has
+ *     torn the runtime down;
+ *   - or heartbeats AND replication have both been silent for
+ *     HA_HOST_DOWN_STALL_US (the local runtime reports kept input no
+ *     delta covers for that long): the primary's host is gone and no
+ *     TCP reset will come. Shorter silences are no proof: a primary
+ *     whose daemon alone died, while its runtime hiccups for a few ms
+ *     on a busy host, looks just the same, and a takeover then would
+ *     leave two transmitters and no daemon to fence the old one; and a
+ *     heartbeat gap of 8 ms during a replication cut is routine on a
+ *     loaded host.
+ *   Missed heartbeats with replication alive mean the peer daemon alone
+ *   is gone while its runtime forwards: no takeover. A replication
+ *   channel lost, or a stall, while heartbeats say the primary's runtime
+ *   lives is a link cut or a slow primary: no takeover either (the
+ *   standby goes stale, or catches up).
  * - A standby not SYNCED is never promoted on its own: SYNCING (bulk
  *   sync unfinished), or STALE (its primary dropped it with a Bye and
  *   lives on, so the close of the channel that follows is no death; its
@@ -44,6 +52,10 @@
 /* A replication stall this long, with heartbeats missed, is a host down
  * (a few ms of stall are routine on a loaded host; 100 ms are not). */
 #define HA_HOST_DOWN_STALL_US	100000u
+
+/* Heartbeat intervals of silence that, with the replication channel
+ * closed, make the primary dead: one due heartbeat did not come. */
+#define HA_QUIET_INTERVALS	2u
 
 /* The local runtime as its last status showed it. */
 struct ha_local {
@@ -65,6 +77,7 @@ struct ha_local {
 struct ha_peer {
 	uint32_t own_node;
 	uint64_t dead_after_ns;		/* interval * miss_count */
+	uint64_t quiet_ns;		/* HA_QUIET_INTERVALS, at most that */
 	uint64_t start_ns;
 	int heard;
 	uint64_t last_ns;		/* when the last heartbeat arrived */

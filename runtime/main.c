@@ -174,7 +174,7 @@ main(int argc, char **argv)
 {
 	const struct sa_middlebox *mb;
 	struct rt_port_conf conf;
-	struct rte_mempool *pool = NULL;
+	struct rt_pool pool = { 0 };
 	struct rt_config *cfg = NULL;
 	struct rt_control *ctl = NULL;
 	struct rt_arena *arena = NULL;
@@ -245,7 +245,7 @@ main(int argc, char **argv)
 		mb->fini(&ctx);
 	rt_ctx_fini(&ctx);
 	rt_rmap_fini(&rmap);
-	rt_port_teardown(&conf, pool);
+	rt_port_teardown(&conf, &pool);
 	rt_ctx_set_arena(NULL);
 	rt_arena_free(arena);
 	rt_config_free(cfg);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -25,6 +27,9 @@
 #define RT_CHAN_KEEPIDLE_S	1
 #define RT_CHAN_KEEPINTVL_S	1
 #define RT_CHAN_KEEPCNT		3
+/* Where a connection's descriptor is moved (see raise_fd), if the
+ * descriptor limit allows: above anything else the process opens. */
+#define RT_CHAN_FD_FLOOR	960
 
 int
 rt_chan_addr_parse(const char *what, const char *text,
@@ -127,6 +132,33 @@ tune_socket(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
+/*
+ * Moves a connection above every other descriptor. When the runtime is
+ * killed, Linux queues the release of its files in descriptor order and
+ * runs the queue last-in first (the 6.x kernels here; the 'both'
+ * scenario of tools/ha-failover.sh measures it), and releasing an
+ * af_packet socket waits for RCU grace periods: tens of milliseconds
+ * during which a lower-numbered connection stays open and the standby
+ * does not know its primary is dead. The highest descriptor is closed,
+ * and the peer sent its FIN, first. Where the limit is too low for the
+ * move, the connection keeps its number.
+ */
+static int
+raise_fd(int fd)
+{
+	struct rlimit rl;
+	int hi;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur <= RT_CHAN_FD_FLOOR + 1)
+		return fd;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, RT_CHAN_FD_FLOOR);
+	if (hi < 0)
+		return fd;
+	close(fd);
+	return hi;
+}
+
 static int
 buffers_alloc(struct rt_chan *c)
 {
@@ -180,7 +212,7 @@ rt_chan_accept(struct rt_chan *c)
 		return 2;
 	}
 	tune_socket(fd);
-	c->fd = fd;
+	c->fd = raise_fd(fd);
 	c->roff = c->rlen = 0;
 	c->woff = c->wlen = 0;
 	return 1;
@@ -199,6 +231,7 @@ rt_chan_connect(struct rt_chan *c, const struct sockaddr_storage *ss,
 		       SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
 		return -errno;
+	c->fd = raise_fd(c->fd);
 	tune_socket(c->fd);
 	if (connect(c->fd, (const struct sockaddr *)ss, len) == 0 ||
 	    errno == EINPROGRESS) {
@@ -322,14 +355,22 @@ rt_chan_fill(struct rt_chan *c)
 }
 
 int
+rt_chan_pollfd(const struct rt_chan *c, int want_write, struct pollfd *p)
+{
+	p->fd = c->fd >= 0 ? c->fd : c->lfd;
+	p->events = POLLIN;
+	p->revents = 0;
+	if (c->fd >= 0 && (want_write || c->connecting))
+		p->events |= POLLOUT;
+	return p->fd >= 0;
+}
+
+int
 rt_chan_wait(struct rt_chan *c, int want_write, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = c->fd >= 0 ? c->fd : c->lfd,
-			      .events = POLLIN };
+	struct pollfd pfd;
 
-	if (c->fd >= 0 && (want_write || c->connecting))
-		pfd.events |= POLLOUT;
-	if (pfd.fd < 0)
+	if (!rt_chan_pollfd(c, want_write, &pfd))
 		return 0;
 	if (poll(&pfd, 1, timeout_ms) < 0)
 		return errno == EINTR ? 0 : -errno;

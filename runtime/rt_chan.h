@@ -14,6 +14,7 @@
  * primary's runtime and daemon die together.
  */
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -113,5 +114,10 @@ rt_chan_consume(struct rt_chan *c, size_t n)
  *  in progress) to be ready: readable, or writable if @p want_write.
  *  @return > 0 ready, 0 timeout, -errno. */
 int rt_chan_wait(struct rt_chan *c, int want_write, int timeout_ms);
+
+/** What rt_chan_wait() waits on, for a caller that waits on more fds.
+ *  @return 1 with @p p filled, 0 when there is no socket. */
+int rt_chan_pollfd(const struct rt_chan *c, int want_write,
+		   struct pollfd *p);
 
 #endif /* RT_CHAN_H */

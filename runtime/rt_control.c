@@ -14,6 +14,8 @@
 #include "sa_ctl_reply.h"
 
 #define RT_CONTROL_CLIENTS	4
+_Static_assert(RT_CONTROL_POLLFDS == RT_CONTROL_CLIENTS + 1,
+	       "rt_control_pollfds() fills the listener and every client");
 #define RT_CONTROL_BACKLOG	4
 #define RT_CONTROL_MSG_MAX	(64u << 10)
 #define RT_CONTROL_MODE		0600
@@ -295,6 +297,22 @@ rt_control_poll(struct rt_control *c)
 			c->cfd[i] = -1;
 		}
 	}
+}
+
+unsigned int
+rt_control_pollfds(const struct rt_control *c, struct pollfd *p,
+		   unsigned int max)
+{
+	unsigned int n = 0;
+	int i;
+
+	if (c->lfd >= 0 && n < max)
+		p[n++] = (struct pollfd){ .fd = c->lfd, .events = POLLIN };
+	for (i = 0; i < RT_CONTROL_CLIENTS && n < max; i++)
+		if (c->cfd[i] >= 0)
+			p[n++] = (struct pollfd){ .fd = c->cfd[i],
+						  .events = POLLIN };
+	return n;
 }
 
 uint64_t

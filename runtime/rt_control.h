@@ -19,6 +19,7 @@
  * with an Error (ERROR_BAD_REQUEST, ERROR_UNKNOWN_REQUEST) and counted.
  */
 
+#include <poll.h>
 #include <stddef.h>
 
 #include "ha.pb-c.h"
@@ -71,6 +72,15 @@ void rt_control_attach(struct rt_control *c, const struct rt_control_ops *ops,
 
 /** Accepts clients and answers their pending requests; never blocks. */
 void rt_control_poll(struct rt_control *c);
+
+/** Largest count rt_control_pollfds() fills. */
+#define RT_CONTROL_POLLFDS	5
+
+/** The listener and the open connections, POLLIN, for a caller that
+ *  sleeps and must wake when a request comes (a standby: its promotion
+ *  must not wait for the next look). @return the count filled. */
+unsigned int rt_control_pollfds(const struct rt_control *c, struct pollfd *p,
+				unsigned int max);
 
 /** Requests refused as unreadable or unknown since creation. */
 uint64_t rt_control_bad_requests(const struct rt_control *c);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,18 +266,40 @@ adopt_clock(struct rt_loop *l, const struct rt_promotion *p)
 	ctx->now_ns = cur + l->clock_off_ns;
 }
 
+/* The standby sleeps on its channel and its control socket together: a
+ * Promote is served when it arrives, not at the next look. @return 1
+ * when the control socket has something to read. */
+static int
+standby_wait(struct rt_loop *l)
+{
+	struct pollfd pfd[1 + RT_CONTROL_POLLFDS];
+	unsigned int n = (unsigned int)rt_repl_pollfd(l->repl, pfd), i, c;
+
+	c = n;
+	if (l->ctl != NULL)
+		n += rt_control_pollfds(l->ctl, pfd + n, RT_CONTROL_POLLFDS);
+	if (n == 0 || poll(pfd, n, RT_STANDBY_WAIT_MS) <= 0)
+		return 0;
+	for (i = c; i < n; i++)
+		if (pfd[i].revents != 0)
+			return 1;
+	return 0;
+}
+
 int
 rt_loop_standby(struct rt_loop *l)
 {
 	uint64_t now, next_ctl = 0;
+	int ctl_ready;
 
 	while (!*l->quit && rt_repl_role(l->repl) == RT_ROLE_STANDBY) {
 		now = rte_rdtsc();
 		if (now >= l->end_tsc)
 			return 0;
-		rt_repl_poll(l->repl, now, RT_STANDBY_WAIT_MS);
+		ctl_ready = standby_wait(l);
+		rt_repl_poll(l->repl, rte_rdtsc(), 0);
 		rt_loop_keep_poll(l);	/* --keep-input: rt_loop_ha.c */
-		if (l->ctl != NULL && now >= next_ctl) {
+		if (l->ctl != NULL && (ctl_ready || now >= next_ctl)) {
 			rt_control_poll(l->ctl);
 			next_ctl = now + ms_to_tsc(l, RT_STANDBY_WAIT_MS);
 		}

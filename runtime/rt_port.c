@@ -14,7 +14,6 @@
 
 #define RT_DEFAULT_DESC		1024
 #define RT_DEFAULT_MBUFS	16383
-#define RT_MBUF_CACHE		256
 #define RT_BURST_MAX		64
 #define RT_QUEUES_MAX		64
 #define NS_PER_MS		1000000ULL
@@ -273,24 +272,18 @@ port_init(const struct rt_port_conf *conf, uint16_t port, int rx_timestamps,
 
 int
 rt_port_setup(const struct rt_port_conf *conf, int rx_timestamps,
-	      struct rte_mempool **pool)
+	      struct rt_pool *pool)
 {
 	unsigned int i;
 	int ret;
 
-	*pool = rte_pktmbuf_pool_create("sa_mbufs", conf->mbufs,
-					RT_MBUF_CACHE, 0,
-					RTE_MBUF_DEFAULT_BUF_SIZE,
-					rte_socket_id());
-	if (*pool == NULL) {
-		RT_LOG(ERR, "cannot create a pool of %u mbufs: %s\n",
-		       conf->mbufs, rte_strerror(rte_errno));
-		return -rte_errno;
-	}
+	ret = rt_pool_create(pool, "sa_mbufs", conf->mbufs);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < conf->n_ports; i++) {
 		uint16_t port = conf->ports[i];
 
-		ret = port_init(conf, port, rx_timestamps, *pool);
+		ret = port_init(conf, port, rx_timestamps, pool->mp);
 		if (ret < 0) {
 			RT_LOG(ERR, "port %u: setup failed: %s\n", port,
 			       rte_strerror(-ret));
@@ -301,7 +294,7 @@ rt_port_setup(const struct rt_port_conf *conf, int rx_timestamps,
 }
 
 void
-rt_port_teardown(const struct rt_port_conf *conf, struct rte_mempool *pool)
+rt_port_teardown(const struct rt_port_conf *conf, struct rt_pool *pool)
 {
 	unsigned int i;
 
@@ -309,5 +302,5 @@ rt_port_teardown(const struct rt_port_conf *conf, struct rte_mempool *pool)
 		rte_eth_dev_stop(conf->ports[i]);
 		rte_eth_dev_close(conf->ports[i]);
 	}
-	rte_mempool_free(pool);
+	rt_pool_free(pool);
 }

@@ -15,6 +15,8 @@
 
 #include <rte_mempool.h>
 
+#include "rt_pool.h"
+
 #include <sa/mbox.h>
 #include <sa/config.h>
 
@@ -57,9 +59,9 @@ int rt_port_conf_parse(const struct sa_config *sec, struct rt_port_conf *conf);
  * @return 0 or -errno, after logging which port failed and why.
  */
 int rt_port_setup(const struct rt_port_conf *conf, int rx_timestamps,
-		  struct rte_mempool **pool);
+		  struct rt_pool *pool);
 
 /** Stops and closes the ports (flushing pcap writers) and frees the pool. */
-void rt_port_teardown(const struct rt_port_conf *conf, struct rte_mempool *pool);
+void rt_port_teardown(const struct rt_port_conf *conf, struct rt_pool *pool);
 
 #endif /* RT_PORT_H */

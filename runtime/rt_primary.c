@@ -549,9 +549,11 @@ exchange(struct rt_repl *r, int wait_ms)
 		rt_chan_wait(&r->chan, rt_chan_pending(&r->chan) > 0, wait_ms);
 	ret = read_frames(r);
 	if (ret < 0) {
+		/* A standby that misbehaves is dropped on purpose: the Bye
+		 * tells it this primary lives (it must not take over). */
 		drop_standby(r, ret == -EPIPE ? "closed the connection" :
 			     ret == -EPROTO ? "refused or misbehaved" :
-			     "connection lost", 0);
+			     "connection lost", ret == -EPROTO);
 		return;
 	}
 	if (rt_chan_pending(&r->chan) > 0)

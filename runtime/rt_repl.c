@@ -232,6 +232,12 @@ rt_repl_poll(struct rt_repl *r, uint64_t now_tsc, int wait_ms)
 	return rt_primary_poll(r, wait_ms);
 }
 
+int
+rt_repl_pollfd(const struct rt_repl *r, struct pollfd *p)
+{
+	return rt_chan_pollfd(&r->chan, 0, p);
+}
+
 void
 rt_repl_delta_now(struct rt_repl *r)
 {

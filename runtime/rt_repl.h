@@ -11,6 +11,7 @@
  * by design: no locks, no hand-off, nothing shared with other threads.
  */
 
+#include <poll.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -121,6 +122,11 @@ int rt_repl_urgent(const struct rt_repl *r);
  * @return the number of held packets released (the caller drains TX).
  */
 unsigned int rt_repl_poll(struct rt_repl *r, uint64_t now_tsc, int wait_ms);
+
+/** The socket a standby's rt_repl_poll() would wait on, for a caller
+ *  that waits on it with others and then polls with wait_ms 0.
+ *  @return 1 with @p p filled, 0 when there is none. */
+int rt_repl_pollfd(const struct rt_repl *r, struct pollfd *p);
 
 /** Async commit: the batches whose state waits for a later delta (see
  *  README, Replication) get it now; nothing else leaves. */

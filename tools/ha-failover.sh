@@ -148,10 +148,7 @@ sed -e 's/^port = net_pcap0$/port = net_af_packet0\ntx_port = net_af_packet1/' \
 	configs/nat.ini >"$WORK/mb.ini"
 # The standby keeps up to half its mbufs of input, rounded down to a power
 # of two: 2048 packets, 100 ms at 20 kpps, cover a primary descheduled for
-# long on a loaded machine. The pool is most of a runtime's memory, and
-# the 'both' scenario's detection waits for the kernel to unmap a killed
-# runtime's pages before its socket closes: HA_MBUFS trades one for the
-# other.
+# long on a loaded machine (HA_MBUFS).
 sed -i "s/^\[runtime\]\$/&\nmbufs = ${HA_MBUFS:-8191}/" "$WORK/mb.ini"
 printf '\n[replication]\nkey_file = %s\nack_timeout = %s\nreconnect = 100ms\n' \
 	"$WORK/repl.key" "${HA_ACK_TIMEOUT:-100ms}" >>"$WORK/mb.ini"

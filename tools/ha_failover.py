@@ -16,7 +16,7 @@ namespaces and calls it). Subcommands:
                         one iteration of a scenario (see scenario())
   report FILE...        median / p99 over the iterations' results
 """
-import json, os, random, select, signal, socket, struct, subprocess, sys, time
+import json, os, random, re, select, signal, socket, struct, subprocess, sys, time
 
 ETH_P_ALL = 3
 
@@ -272,11 +272,23 @@ class Pair:
         self.rt, self.daemons, self.procs, self.logs = {}, {}, [], []
         self.gen = 0
 
-    def start(self, ns, argv, log):
+    def start(self, ns, argv, log, cpu=None):
         f = open(os.path.join(self.d, log), 'a')
         self.logs.append(f)
-        p = subprocess.Popen(['ip', 'netns', 'exec', ns] + argv,
-                             stdout=f, stderr=subprocess.STDOUT)
+        # A runtime is pinned to its lcore's CPU, as deployed (systemd
+        # CPUAffinity=): EAL then keeps its control threads there too,
+        # and so does the kernel the teardown of a killed runtime, which
+        # the last thread out does; else it runs, preempted, on the CPU
+        # of the peer that waits for it.
+        # nsenter joins the network namespace alone. 'ip netns exec'
+        # also gives each process a mount namespace of its own, whose
+        # teardown when the process dies (an expedited RCU grace period)
+        # comes before its sockets close: milliseconds added to every
+        # kill that a runtime started by systemd never pays.
+        p = subprocess.Popen(['nsenter', '--net=/run/netns/' + ns] + argv,
+                             stdout=f, stderr=subprocess.STDOUT,
+                             preexec_fn=None if cpu is None else
+                             lambda: os.sched_setaffinity(0, {cpu}))
         self.procs.append(p)
         return p
 
@@ -291,9 +303,7 @@ class Pair:
         self.gen += 1
         if os.path.exists(self.ctl(n)):
             os.unlink(self.ctl(n))
-        # Memory: what the pool (32767 mbufs) needs. Without hugepages the
-        # kernel frees a killed runtime's 4 KiB pages before its sockets
-        # close; only the 'both' scenario waits for that (see README).
+        # Memory: what the pool (up to 32767 mbufs) needs.
         argv = [self.env['SA_RUNTIME'], '--no-huge', '-m',
                 self.env.get('HA_EAL_MEM', '256'), '--no-pci', '--no-shconf',
                 '--log-level=lib.eal:error', '-l', '0' if n == 'a' else '1',
@@ -312,7 +322,8 @@ class Pair:
         else:
             argv += ['--role', 'standby', '--listen', self.repl_addr(n),
                      '--peer', self.repl_addr(other), '--keep-input']
-        self.rt[n] = self.start(self.ns[n], argv, 'rt-%s.log' % n)
+        self.rt[n] = self.start(self.ns[n], argv, 'rt-%s.log' % n,
+                                cpu=0 if n == 'a' else 1)
         wait_for('runtime ' + n, lambda: os.path.exists(self.ctl(n)), 30)
 
     def daemon(self, n):
@@ -390,6 +401,22 @@ def log_time(path, needles):
 
 
 DEMOTED = ('demoted (',)
+
+
+def decide_us(path, kill_ns):
+    """Kill -> the other daemon's decision to promote: its first
+    'promoted' log line less the time its runtime took."""
+    try:
+        with open(path) as f:
+            for line in f:
+                m = re.search(r'promoted to primary .* runtime took (\d+) us',
+                              line)
+                if m:
+                    t = float(line[1:line.index(']')]) * 1e9
+                    return round((t - int(m.group(1)) * 1e3 - kill_ns) / 1e3)
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def restart_standby(pair, out, n='a'):
@@ -610,6 +637,8 @@ def cmd_run(args):
                      ('process dying', 'process gone',
                       'control connection closed'))
         out['detect_us'] = round((t - events[0][0]) / 1e3) if t else None
+        out['decide_us'] = decide_us(os.path.join(
+            d, 'ha-%s.log' % ('b' if n == 'a' else 'a')), events[0][0])
     print(json.dumps(out))
 
 
@@ -646,6 +675,8 @@ def cmd_report(paths):
                        else None for r in rows], 1000.0, '%.2f'))
     print(summary('detect_ms (kill -> its daemon sees it)',
                   [r.get('detect_us') for r in rows], 1000.0, '%.2f'))
+    print(summary('decide_ms (kill -> the new primary\'s daemon decides)',
+                  [r.get('decide_us') for r in rows], 1000.0, '%.2f'))
     print(summary('lost_packets', [r['lost'] for r in rows], 1.0, '%d'))
     for key in ('split_ms', 'promote_ms', 'demote_ms', 'resync_ms',
                 'down_ms'):

@@ -90,6 +90,41 @@ START_TEST(promote_missed)
 }
 END_TEST
 
+START_TEST(promote_quiet)
+{
+	struct ha_local l = standby(1, 0);
+	const char *why;
+
+	/* Runtime and daemon killed together: the channel closed without
+	 * a Bye. A heartbeat still due (2 ms interval) may yet say the
+	 * runtime lives; one that did not come (4 ms) is the daemon gone
+	 * too: promote, without waiting for the 8 ms of missed ones. */
+	hear(T0, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 3 * MS, &why),
+			 HA_ACT_NONE);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 4 * MS + 1, &why),
+			 HA_ACT_PROMOTE);
+	ck_assert_ptr_nonnull(strstr(why, "closed"));
+	/* Quiet as long, the channel up: the daemon alone. */
+	l.repl_connected = 1;
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 7 * MS, &why),
+			 HA_ACT_NONE);
+}
+END_TEST
+
+START_TEST(quiet_bounded_by_miss)
+{
+	struct ha_local l = standby(1, 0);
+	const char *why;
+
+	/* miss_count 1: dead after one interval, and quiet no later. */
+	ha_peer_init(&p, 2, 2 * MS, 1, T0);
+	hear(T0, SA__HA__ROLE__ROLE_PRIMARY, 1, 1, 0);
+	ck_assert_int_eq(ha_peer_decide(&p, &l, T0 + 2 * MS + 1, &why),
+			 HA_ACT_PROMOTE);
+}
+END_TEST
+
 START_TEST(stall)
 {
 	struct ha_local l = standby(1, 1);
@@ -255,6 +290,8 @@ ha_peer_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, promote_fast_path);
 	tcase_add_test(tc, promote_missed);
+	tcase_add_test(tc, promote_quiet);
+	tcase_add_test(tc, quiet_bounded_by_miss);
 	tcase_add_test(tc, link_cut);
 	tcase_add_test(tc, stall);
 	tcase_add_test(tc, stale);

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The replication channel's transport over a socketpair: frames go out
- * whole and authenticated, a closed peer reads as -EPIPE, and a send
- * buffer grown for a snapshot gives its pages back once drained. */
+ * whole and authenticated, a closed peer reads as -EPIPE, a send buffer
+ * grown for a snapshot gives its pages back once drained, and connections
+ * sit above the process's other descriptors. */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -155,6 +158,57 @@ START_TEST(peer_close_is_epipe)
 }
 END_TEST
 
+/* Both ends of a connection sit above every descriptor opened before
+ * and after (rt_chan.c, raise_fd: the kernel closes a killed runtime's
+ * highest descriptor first), and work there; the limit is honoured. */
+START_TEST(connection_fds_raised)
+{
+	struct rlimit rl;
+	int low = dup(0);
+	struct pollfd p;
+
+	ck_assert_int_ge(low, 0);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_cur > 961) {
+		ck_assert_int_gt(chan.fd, low);
+		ck_assert_int_ge(chan.fd, 960);
+		ck_assert_int_ge(srv.fd, 960);
+	}
+	close(low);
+	ck_assert_int_eq(rt_chan_pollfd(&chan, 1, &p), 1);
+	ck_assert_int_eq(p.fd, chan.fd);
+	ck_assert(p.events & POLLOUT);
+	ck_assert_int_eq(send(peer, "x", 1, 0), 1);
+	ck_assert_int_eq(poll(&p, 1, 1000), 1);
+	ck_assert(p.revents & POLLIN);
+	/* A descriptor limit too low for the move: the number is kept. */
+	rt_chan_fini(&chan);
+	rt_chan_init(&chan);
+	rl.rlim_cur = 64;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	{
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+
+		ck_assert_int_eq(getsockname(srv.lfd,
+					     (struct sockaddr *)&ss, &len), 0);
+		ck_assert_int_eq(rt_chan_connect(&chan, &ss, len), 0);
+		ck_assert_int_lt(chan.fd, 64);
+	}
+}
+END_TEST
+
+START_TEST(no_socket_no_pollfd)
+{
+	struct rt_chan c;
+	struct pollfd p;
+
+	rt_chan_init(&c);
+	ck_assert_int_eq(rt_chan_pollfd(&c, 0, &p), 0);
+	rt_chan_fini(&c);
+}
+END_TEST
+
 START_TEST(drained_snapshot_pages_released)
 {
 	size_t high, before;
@@ -184,6 +238,8 @@ rt_chan_suite(void)
 	tcase_add_test(tc, frames_whole_and_authenticated);
 	tcase_add_test(tc, peer_close_is_epipe);
 	tcase_add_test(tc, drained_snapshot_pages_released);
+	tcase_add_test(tc, connection_fds_raised);
+	tcase_add_test(tc, no_socket_no_pollfd);
 	return s;
 }
 
