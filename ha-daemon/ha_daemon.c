@@ -294,14 +294,16 @@ decide(struct ha_daemon *d)
 {
 	const char *why, *mwhy;
 	Sa__Ha__ErrorCode code;
+	uint64_t now;
 
 	rejoin(d);
+	now = ha_daemon_mono_ns();
 	if (!d->local.up && d->last_role == SA__HA__ROLE__ROLE_STANDBY &&
 	    d->peer.heard && d->peer.role == SA__HA__ROLE__ROLE_PRIMARY &&
-	    ha_peer_update(&d->peer, ha_daemon_mono_ns()) != SA__HA__PEER_STATE__PEER_ALIVE)
+	    ha_peer_update(&d->peer, now) != SA__HA__PEER_STATE__PEER_ALIVE)
 		HA_LOG_RL(WARNING, "the primary failed, but this node's runtime "
 			  "is down: no takeover");
-	switch (ha_peer_decide(&d->peer, &d->local, ha_daemon_mono_ns(), &why)) {
+	switch (ha_peer_decide(&d->peer, &d->local, now, &why)) {
 	case HA_ACT_PROMOTE:
 		ha_daemon_promote(d, 0, why, &mwhy, &code);
 		break;
@@ -558,7 +560,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		HA_LOG(NOTICE, "role %s, epoch %" PRIu64 ", runtime %s, peer "
-		       "%s", sa_ha_role_name(ha_daemon_role(d)), ha_daemon_epoch(d),
+		       "%s", sa_ha_role_name(ha_daemon_role(d)),
+		       ha_daemon_epoch(d),
 		       d->local.up ? "up" : "down",
 		       sa_ha_peer_state_name(d->peer.state));
 		return;

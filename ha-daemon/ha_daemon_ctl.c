@@ -108,8 +108,9 @@ ctl_promote_cb(void *arg, int force, Sa__Ha__PromoteReply *rep,
 		*code = SA__HA__ERROR_CODE__ERROR_NOT_SYNCED;
 		return -EAGAIN;
 	}
-	if (ha_daemon_promote(d, force, force ? "by hand, forced" : "by hand", why,
-		    code) < 0)
+	if (ha_daemon_promote(d, force,
+			      force ? "by hand, forced" : "by hand", why,
+			      code) < 0)
 		return -EIO;
 	rep->epoch = d->local.epoch;
 	rep->input_count = d->local.input_count;
@@ -136,7 +137,8 @@ ctl_demote_cb(void *arg, int force, Sa__Ha__FenceReply *rep,
 		*code = SA__HA__ERROR_CODE__ERROR_NOT_SYNCED;
 		return -EAGAIN;
 	}
-	return ha_daemon_demote(d, ha_daemon_epoch(d), "by hand", rep, why, code);
+	return ha_daemon_demote(d, ha_daemon_epoch(d), "by hand", rep, why,
+				code);
 }
 
 const struct ha_ctl_ops ha_daemon_ctl_ops = {

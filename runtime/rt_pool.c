@@ -31,6 +31,7 @@ heap_create(struct rt_pool *p, unsigned int n)
 {
 	struct rte_mempool_objsz sz;
 	uintptr_t va;
+	int socket;
 
 	rte_mempool_calc_obj_size(sizeof(struct rte_mbuf) +
 				  RTE_MBUF_DEFAULT_BUF_SIZE, 0, &sz);
@@ -58,7 +59,8 @@ heap_create(struct rt_pool *p, unsigned int n)
 		       p->heap_len, rte_strerror(rte_errno));
 		return -rte_errno;
 	}
-	return rte_malloc_heap_get_socket(RT_POOL_HEAP);
+	socket = rte_malloc_heap_get_socket(RT_POOL_HEAP);
+	return socket < 0 ? -rte_errno : socket;
 }
 
 int

@@ -13,8 +13,6 @@
 
 #include <stdint.h>
 
-#include <rte_mempool.h>
-
 #include "rt_pool.h"
 
 #include <sa/mbox.h>
